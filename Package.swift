@@ -1,0 +1,103 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "vmgate",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vmgate", targets: ["vmgate"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // MARK: Model
+        .target(name: "Spec", path: "Sources/Spec", swiftSettings: strict),
+
+        // MARK: Backends
+        .systemLibrary(
+            name: "CLibvirt", path: "Sources/Backends/CLibvirt", pkgConfig: "libvirt",
+            providers: [.apt(["libvirt-dev"])]),
+        .target(
+            name: "Libvirt",
+            dependencies: [
+                "Spec", "CLibvirt",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Sources/Backends/Libvirt", swiftSettings: strict),
+
+        // MARK: Gateway
+        .target(
+            name: "Store",
+            dependencies: ["Spec", .product(name: "GRDB", package: "GRDB.swift")],
+            path: "Sources/Gateway/Store", swiftSettings: strict),
+        .target(
+            name: "GatewayCore",
+            dependencies: [
+                "Spec",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Sources/Gateway/Core", swiftSettings: strict),
+        .target(
+            name: "DialectKit",
+            dependencies: [
+                "Spec", "GatewayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Sources/Gateway/DialectKit", swiftSettings: strict),
+        .target(
+            name: "NativeDialect",
+            dependencies: ["Spec", "GatewayCore", "DialectKit", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Sources/Gateway/Dialects/Native", swiftSettings: strict),
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "Spec", "Libvirt", "Store", "GatewayCore", "DialectKit", "NativeDialect",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            path: "Sources/Gateway/Server", swiftSettings: strict),
+        .executableTarget(
+            name: "vmgate",
+            dependencies: [
+                "Gateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Gateway/vmgate", swiftSettings: strict),
+
+        // MARK: Tests
+        .testTarget(name: "SpecTests", dependencies: ["Spec"], path: "Tests/SpecTests", swiftSettings: strict),
+        .testTarget(
+            name: "BackendConformanceTests", dependencies: ["Spec", "Libvirt"],
+            path: "Tests/BackendConformanceTests", swiftSettings: strict),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "Spec", "Store", "GatewayCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/GatewayTests", resources: [.copy("Fixtures")], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,1 @@
+// DialectKit module

@@ -1,0 +1,4 @@
+@main
+struct VMGate {
+    static func main() {}
+}

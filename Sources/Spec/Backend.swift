@@ -1,0 +1,91 @@
+/// A place machines live: a libvirt connection, another gateway behind a proxy.
+///
+/// Every method is async and may throw ``SpecError``. Optional features are announced in
+/// ``capabilities``; callers check them first, and a backend that is asked anyway throws
+/// `SpecError.unsupported`.
+public protocol Backend: Sendable {
+    /// Name from configuration, unique in the gateway; the prefix of machine ids.
+    var name: String { get }
+    /// Kind of backend (`libvirt`, `proxy`).
+    var kind: String { get }
+    /// Where it points, credentials redacted.
+    var endpoint: String { get }
+    /// What it can do.
+    var capabilities: BackendCapabilities { get }
+
+    /// Health as of the last call or probe.
+    func health() async -> BackendHealth
+    /// Host capacity.
+    func hostInfo() async throws -> HostInfo
+    /// Lifecycle events of this backend's machines, for as long as the caller iterates.
+    func events() -> AsyncStream<MachineEvent>
+
+    // MARK: Machines
+    /// All machines.
+    func machines() async throws -> [Machine]
+    /// One machine by name.
+    func machine(named name: String) async throws -> Machine
+    /// Creates (and optionally starts) a machine.
+    func createMachine(_ spec: MachineSpec) async throws -> Machine
+    /// Changes hardware or metadata.
+    func updateMachine(named name: String, _ update: MachineUpdate) async throws -> Machine
+    /// Runs a power action and returns the machine afterwards.
+    func perform(_ action: MachineAction, onMachine name: String) async throws -> Machine
+    /// Deletes a machine.
+    func deleteMachine(named name: String, options: DeleteOptions) async throws
+    /// Removes the machine from the host but keeps its disks (and a record of its definition).
+    func releaseMachine(named name: String) async throws
+    /// Cumulative counters.
+    func stats(ofMachine name: String) async throws -> MachineStats
+    /// Primary display image (requires `.screenshots`).
+    func screenshot(ofMachine name: String) async throws -> Screenshot
+
+    // MARK: Snapshots (require `.snapshots`)
+    /// Snapshots of a machine.
+    func snapshots(ofMachine name: String) async throws -> [Snapshot]
+    /// Takes a snapshot.
+    func createSnapshot(ofMachine name: String, _ spec: SnapshotSpec) async throws -> Snapshot
+    /// Reverts the machine to a snapshot.
+    func revertSnapshot(_ snapshot: String, ofMachine name: String) async throws
+    /// Deletes a snapshot.
+    func deleteSnapshot(_ snapshot: String, ofMachine name: String) async throws
+
+    // MARK: Disks (require `.diskAttach`)
+    /// Attaches a volume; returns the machine afterwards.
+    func attachDisk(_ attachment: DiskAttachment, toMachine name: String) async throws -> Machine
+    /// Detaches the disk with guest device `target`.
+    func detachDisk(target: String, fromMachine name: String) async throws -> Machine
+
+    // MARK: Storage (require `.storage`)
+    /// All pools.
+    func storagePools() async throws -> [StoragePool]
+    /// One pool.
+    func storagePool(named name: String) async throws -> StoragePool
+    /// Defines and starts a pool (requires `.poolManagement`).
+    func createStoragePool(_ spec: StoragePoolSpec) async throws -> StoragePool
+    /// Activates or deactivates a pool.
+    func setStoragePool(named name: String, active: Bool) async throws -> StoragePool
+    /// Removes a pool definition (requires `.poolManagement`).
+    func deleteStoragePool(named name: String) async throws
+    /// Volumes of a pool.
+    func volumes(inPool pool: String) async throws -> [StorageVolume]
+    /// One volume.
+    func volume(named name: String, inPool pool: String) async throws -> StorageVolume
+    /// Creates a volume (blank or overlay).
+    func createVolume(_ spec: VolumeSpec, inPool pool: String) async throws -> StorageVolume
+    /// Deletes a volume.
+    func deleteVolume(named name: String, inPool pool: String) async throws
+    /// Grows or shrinks a volume (requires `.volumeMaintenance`).
+    func resizeVolume(named name: String, inPool pool: String, capacityBytes: Int) async throws -> StorageVolume
+    /// Overwrites a volume's contents with zeros (requires `.volumeMaintenance`).
+    func wipeVolume(named name: String, inPool pool: String) async throws
+}
+
+extension Backend {
+    /// Throws `unsupported` unless the backend has `capability`.
+    public func require(_ capability: BackendCapabilities, _ what: String) throws {
+        guard capabilities.contains(capability) else {
+            throw SpecError.unsupported("backend '\(name)' does not support \(what)")
+        }
+    }
+}
