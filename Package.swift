@@ -90,8 +90,10 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "SpecTests", dependencies: ["Spec"], path: "Tests/SpecTests", swiftSettings: strict),
         .testTarget(
-            name: "BackendConformanceTests", dependencies: ["Spec", "Libvirt"],
-            path: "Tests/BackendConformanceTests", swiftSettings: strict),
+            name: "BackendConformanceTests",
+            dependencies: ["Spec", "Libvirt", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/BackendConformanceTests", resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Spec", "Store"], path: "Tests/StoreTests", swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
