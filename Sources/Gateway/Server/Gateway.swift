@@ -1,1 +1,154 @@
-// Gateway module
+public import DialectKit
+import Foundation
+public import GatewayCore
+public import Hummingbird
+import Libvirt
+public import Logging
+import NativeDialect
+public import Prometheus
+import ServiceLifecycle
+import Spec
+import Store
+
+/// A built gateway: the fleet, the HTTP application(s) and the services to run beside them.
+public struct Gateway: Sendable {
+    /// The main HTTP application (root routes and every dialect without a port of its own).
+    public let application: Application<RouterResponder<GatewayContext>>
+    /// Applications of dialects mounted on their own port.
+    public let dialectListeners: [Application<RouterResponder<GatewayContext>>]
+    /// The fleet the dialects work on.
+    public let fleet: Fleet
+    /// Mounted dialects.
+    public let mounts: [MountedDialect]
+
+    /// The dialects vmgate knows.
+    public static var registry: DialectRegistry {
+        var registry = DialectRegistry()
+        registry.register(NativeDialect.self) { NativeDialect(environment: $0) }
+        return registry
+    }
+
+    /// Builds everything the configuration describes; connects backends (a backend that
+    /// cannot be reached is logged and retried on use, not fatal).
+    public static func build(
+        configuration config: GatewayConfiguration, logger: Logger,
+        prometheus: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
+    ) async throws -> Gateway {
+        let store = try openStore(config.store)
+        var registry = BackendRegistry()
+        var libvirtBackends: [LibvirtBackend] = []
+        for settings in config.backends {
+            let backend = LibvirtBackend(
+                name: settings.name, configuration: settings.libvirtConfiguration,
+                logger: logger.with("vmgate.backend", settings.name))
+            libvirtBackends.append(backend)
+            registry.use(backend, defaults: settings.defaults)
+        }
+        let groups = GroupDirectory(configured: config.groups.map { $0.group(defaultBackends: config.backends.map(\.name)) }, store: store)
+        try await groups.load()
+        let fleet = Fleet(
+            backends: registry, groups: groups, store: store, defaultGroup: config.defaultGroup,
+            callTimeout: config.callTimeoutSeconds ?? 30, logger: logger)
+        try await fleet.tasks.recoverInterrupted()
+        await connect(libvirtBackends, logger: logger)
+        try await Bootstrap.seed(config, fleet: fleet, logger: logger)
+
+        let mounts = try mountDialects(config, fleet: fleet, logger: logger)
+        let lifecycle = BackendLifecycle(backends: libvirtBackends, logger: logger)
+        let main = Router(context: GatewayContext.self)
+        main.add(middleware: LogRequestsMiddleware(.debug))
+        RootRoutes(fleet: fleet, mounts: mounts, prometheus: prometheus, benchmark: config.benchmarkRoutes ?? false)
+            .register(on: main)
+        var listeners: [Application<RouterResponder<GatewayContext>>] = []
+        for mount in mounts {
+            if let port = mount.port {
+                let router = Router(context: GatewayContext.self)
+                router.addRoutes(mount.dialect.routes(), atPath: RouterPath(mount.prefix))
+                listeners.append(
+                    Application(
+                        router: router,
+                        configuration: .init(address: .hostname(config.listen.host, port: port), serverName: "vmgate"),
+                        logger: logger))
+            } else {
+                main.addRoutes(mount.dialect.routes(), atPath: RouterPath(mount.prefix))
+            }
+        }
+        let application = Application(
+            router: main,
+            configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "vmgate"),
+            services: [lifecycle], logger: logger)
+        return Gateway(application: application, dialectListeners: listeners, fleet: fleet, mounts: mounts)
+    }
+
+    static func openStore(_ settings: GatewayConfiguration.StoreSettings) throws -> SQLiteStore {
+        settings.path == ":memory:" ? try SQLiteStore.inMemory() : try SQLiteStore(path: settings.path)
+    }
+
+    static func connect(_ backends: [LibvirtBackend], logger: Logger) async {
+        await withTaskGroup(of: Void.self) { tasks in
+            for backend in backends {
+                tasks.addTask {
+                    do {
+                        try await Deadline.run(seconds: 15, "connecting backend '\(backend.name)'") {
+                            try await backend.connect()
+                        }
+                        logger.info("backend connected", metadata: ["vmgate.backend": "\(backend.name)", "uri": "\(backend.endpoint)"])
+                    } catch {
+                        logger.error(
+                            "backend not reachable at start-up; will retry on use",
+                            metadata: ["vmgate.backend": "\(backend.name)", "error": "\(error)"])
+                    }
+                }
+            }
+        }
+    }
+
+    static func mountDialects(_ config: GatewayConfiguration, fleet: Fleet, logger: Logger) throws -> [MountedDialect] {
+        var mounts: [MountedDialect] = []
+        var prefixes = Set<String>()
+        for mount in config.dialects where mount.enabled ?? true {
+            guard let defaultPrefix = registry.defaultPrefix(mount.name) else {
+                throw ConfigurationLoader.Failure(
+                    description: "dialects: unknown dialect '\(mount.name)'; known: \(registry.names.joined(separator: ", "))")
+            }
+            let prefix = MountedDialect.normalize(mount.prefix ?? defaultPrefix)
+            if mount.port == nil, !prefixes.insert(prefix).inserted {
+                throw ConfigurationLoader.Failure(description: "dialects: two dialects are mounted at '\(prefix)'")
+            }
+            let environment = DialectEnvironment(
+                fleet: fleet, prefix: prefix, options: mount.options ?? [:],
+                logger: logger.with("vmgate.dialect", mount.name))
+            guard let dialect = try registry.make(mount.name, environment) else { continue }
+            mounts.append(MountedDialect(name: mount.name, prefix: prefix, port: mount.port, dialect: dialect))
+        }
+        return mounts
+    }
+}
+
+/// A dialect and where it is mounted.
+public struct MountedDialect: Sendable {
+    /// Dialect name.
+    public var name: String
+    /// Path prefix (`` for the root).
+    public var prefix: String
+    /// Own port, if any.
+    public var port: Int?
+    /// The dialect.
+    public var dialect: any Dialect
+
+    /// `/api/v1/` → `/api/v1`, `/` → ``.
+    static func normalize(_ prefix: String) -> String {
+        var trimmed = prefix
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        if !trimmed.isEmpty, !trimmed.hasPrefix("/") { trimmed = "/" + trimmed }
+        return trimmed
+    }
+}
+
+extension Logger {
+    func with(_ key: String, _ value: String) -> Logger {
+        var copy = self
+        copy[metadataKey: key] = "\(value)"
+        return copy
+    }
+}

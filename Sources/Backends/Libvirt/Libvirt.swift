@@ -1,1 +1,0 @@
-// Libvirt module

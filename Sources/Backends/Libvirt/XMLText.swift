@@ -1,0 +1,87 @@
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+import Foundation
+import Spec
+
+/// Escaping and small parsing helpers for the XML vmgate exchanges with libvirt.
+enum XMLText {
+    /// Escapes `&`, `<`, `>`, `"` and `'` so `text` is safe in element content and attribute values.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+
+    /// Parses a document, mapping failures to `invalid`.
+    static func document(_ xml: String, what: String) throws(SpecError) -> XMLDocument {
+        do {
+            return try XMLDocument(xmlString: xml, options: [])
+        } catch {
+            throw SpecError.invalid("malformed \(what) XML", cause: String(describing: error))
+        }
+    }
+}
+
+extension XMLElement {
+    /// First child element with local name `name`.
+    func child(_ name: String) -> XMLElement? {
+        children?.lazy.compactMap { $0 as? XMLElement }.first { ($0.localName ?? $0.name) == name }
+    }
+
+    /// Child elements with local name `name`.
+    func childElements(_ name: String) -> [XMLElement] {
+        (children ?? []).compactMap { $0 as? XMLElement }.filter { ($0.localName ?? $0.name) == name }
+    }
+
+    /// Value of attribute `name`.
+    func attr(_ name: String) -> String? {
+        attribute(forName: name)?.stringValue
+    }
+
+    /// Element at a `/`-separated path of local names below this element.
+    func path(_ path: String) -> XMLElement? {
+        var element: XMLElement? = self
+        for part in path.split(separator: "/") {
+            element = element?.child(String(part))
+        }
+        return element
+    }
+
+    /// Text of the element at `path`, trimmed.
+    func text(_ path: String) -> String? {
+        self.path(path)?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// Converts a libvirt size with a unit attribute to bytes.
+func bytes(of element: XMLElement?, defaultUnit: String = "bytes") -> Int? {
+    guard let element, let text = element.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines),
+        let value = Int(text)
+    else { return nil }
+    let unit = (element.attr("unit") ?? defaultUnit).lowercased()
+    let factor: Int =
+        switch unit {
+        case "b", "bytes": 1
+        case "k", "kib": 1024
+        case "kb": 1000
+        case "m", "mib": 1 << 20
+        case "mb": 1_000_000
+        case "g", "gib": 1 << 30
+        case "gb": 1_000_000_000
+        case "t", "tib": 1 << 40
+        case "tb": 1_000_000_000_000
+        default: 1
+        }
+    return value * factor
+}

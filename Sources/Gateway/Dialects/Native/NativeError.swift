@@ -1,0 +1,42 @@
+import Foundation
+import Hummingbird
+import DialectKit
+import Spec
+
+/// The native API's error: `{"error": {"code": 404, "kind": "notFound", "message": "..."}}`.
+struct NativeError: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let error: SpecError
+
+    init(_ any: any Error) {
+        (status, error) = SpecError.classify(any)
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = NativeErrorBody(error: .init(code: status.code, kind: error.kind.rawValue, message: error.message))
+        return try JSONWire.response(body, status: status)
+    }
+}
+
+/// The JSON body of a native error.
+struct NativeErrorBody: Codable {
+    struct Detail: Codable {
+        var code: Int
+        var kind: String
+        var message: String
+    }
+    var error: Detail
+}
+
+/// Turns every error a native route throws into a ``NativeError``.
+struct NativeErrorMiddleware: RouterMiddleware {
+    typealias Context = GatewayContext
+
+    func handle(
+        _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
+    ) async throws -> Response {
+        do { return try await next(request, context) } catch let error as NativeError { throw error } catch {
+            throw NativeError(error)
+        }
+    }
+}

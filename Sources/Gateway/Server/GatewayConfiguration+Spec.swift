@@ -1,0 +1,39 @@
+import GatewayCore
+import Libvirt
+import Spec
+
+extension GatewayConfiguration.BackendSettings {
+    var libvirtConfiguration: LibvirtConfiguration {
+        LibvirtConfiguration(
+            uri: uri ?? "test:///default", threads: threads ?? 4, keepAliveInterval: Int32(keepaliveInterval ?? 5),
+            keepAliveCount: UInt32(keepaliveCount ?? 3), defaultPool: defaultPool, defaultNetwork: network,
+            domainType: domainType)
+    }
+
+    var defaults: BackendDefaults {
+        BackendDefaults(
+            network: network, networkType: networkType ?? "network", pool: defaultPool,
+            blankDiskBytes: Int((blankDiskGiB ?? 1) * Double(1 << 30)))
+    }
+}
+
+extension GatewayConfiguration.GroupSettings {
+    func group(defaultBackends: [String]) -> Group {
+        Group(
+            name: name, backends: backends ?? Array(defaultBackends.prefix(1)), template: template, size: size ?? 0,
+            lifetimeHours: lifetimeHours, placement: placement.flatMap(Group.Placement.init(rawValue:)) ?? .mostFreeMemory,
+            aliases: aliases ?? [], options: options ?? [:])
+    }
+}
+
+extension GatewayConfiguration.TemplateSettings {
+    var template: Template {
+        Template(
+            name: name, vcpus: vcpus ?? 1, memoryKiB: (memoryMiB ?? 128) * 1024,
+            disks: (disks ?? []).enumerated().map { offset, disk in
+                TemplateDisk(index: disk.index ?? offset, sizeGiB: disk.sizeGiB, pool: disk.pool, volume: disk.volume)
+            },
+            cdrom: cdrom, folder: folder ?? [], icon: icon, osDistro: osDistro, osVersion: osVersion, network: network,
+            graphics: graphics ?? "vnc")
+    }
+}

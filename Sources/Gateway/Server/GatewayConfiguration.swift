@@ -1,0 +1,123 @@
+/// The gateway's configuration, as read from YAML (see `examples/`).
+public struct GatewayConfiguration: Sendable, Codable, Equatable {
+    /// Where the HTTP server listens.
+    public struct Listen: Sendable, Codable, Equatable {
+        public var host: String = "127.0.0.1"
+        public var port: Int = 8080
+        public init(host: String = "127.0.0.1", port: Int = 8080) {
+            self.host = host
+            self.port = port
+        }
+    }
+
+    /// The persistent store.
+    public struct StoreSettings: Sendable, Codable, Equatable {
+        /// `sqlite` (the only kind so far).
+        public var type: String = "sqlite"
+        /// Database file, or `:memory:`.
+        public var path: String = "./data/vmgate.sqlite"
+        public init(type: String = "sqlite", path: String = "./data/vmgate.sqlite") {
+            self.type = type
+            self.path = path
+        }
+    }
+
+    /// A volume the gateway makes sure exists at start-up (a template's base image).
+    public struct SeedVolume: Sendable, Codable, Equatable {
+        public var pool: String
+        public var name: String
+        public var capacityMiB: Int = 64
+        public var format: String = "qcow2"
+    }
+
+    /// One backend.
+    public struct BackendSettings: Sendable, Codable, Equatable {
+        /// Unique name; prefix of machine ids.
+        public var name: String
+        /// `libvirt`.
+        public var type: String = "libvirt"
+        /// Connection URI for libvirt.
+        public var uri: String?
+        /// Threads for blocking calls.
+        public var threads: Int?
+        /// Keepalive interval in seconds and missed-reply count.
+        public var keepaliveInterval: Int?
+        public var keepaliveCount: Int?
+        /// Pool for new volumes.
+        public var defaultPool: String?
+        /// Network (or bridge) new machines join; none when absent.
+        public var network: String?
+        /// `network` or `bridge`.
+        public var networkType: String?
+        /// Blank disk size for template-less machines, in GiB.
+        public var blankDiskGiB: Double?
+        /// Domain type override (`qemu`, `kvm`, `test`).
+        public var domainType: String?
+        /// Volumes to create at start-up when missing.
+        public var seedVolumes: [SeedVolume]?
+    }
+
+    /// One group.
+    public struct GroupSettings: Sendable, Codable, Equatable {
+        public var name: String
+        public var backends: [String]?
+        public var template: String?
+        public var size: Int?
+        public var lifetimeHours: Double?
+        public var placement: String?
+        public var aliases: [String]?
+        public var options: [String: String]?
+    }
+
+    /// One template (memory in MiB).
+    public struct TemplateSettings: Sendable, Codable, Equatable {
+        public struct Disk: Sendable, Codable, Equatable {
+            public var index: Int?
+            public var sizeGiB: Double?
+            public var pool: String?
+            public var volume: String?
+        }
+        public var name: String
+        public var vcpus: Int?
+        public var memoryMiB: Int?
+        public var disks: [Disk]?
+        public var cdrom: String?
+        public var osDistro: String?
+        public var osVersion: String?
+        public var network: String?
+        public var graphics: String?
+        public var icon: String?
+        public var folder: [String]?
+    }
+
+    /// Where a dialect is mounted.
+    public struct DialectMount: Sendable, Codable, Equatable {
+        /// Dialect name (`native`).
+        public var name: String
+        /// Path prefix; `/` mounts at the root.
+        public var prefix: String?
+        /// A port of its own instead of the main listener.
+        public var port: Int?
+        /// Set false to leave the dialect out.
+        public var enabled: Bool?
+        /// Dialect options.
+        public var options: [String: String]?
+    }
+
+    public var listen = Listen()
+    public var store = StoreSettings()
+    public var backends: [BackendSettings] = []
+    public var groups: [GroupSettings] = []
+    public var templates: [TemplateSettings] = []
+    public var dialects: [DialectMount] = []
+    /// Group of machines created without one.
+    public var defaultGroup: String?
+    /// Time limit of one backend call.
+    public var callTimeoutSeconds: Double?
+    /// `trace` … `critical`.
+    public var logLevel: String?
+    /// Adds `/_bench/constant` for the benchmark script.
+    public var benchmarkRoutes: Bool?
+
+    public init() {}
+}

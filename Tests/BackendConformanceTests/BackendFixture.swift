@@ -1,0 +1,81 @@
+import Foundation
+import Libvirt
+import Logging
+import Spec
+
+/// A backend under test plus what the suite needs to know about its host.
+struct BackendFixture: Sendable, CustomStringConvertible {
+    /// Fixture name shown in test output.
+    let name: String
+    /// Pool holding the base image.
+    let pool: String
+    /// Base image cloned as an overlay.
+    let base: String
+    /// Network for NICs, or nil to create machines without NICs.
+    let network: String?
+    /// Opens a connected backend.
+    let open: @Sendable () async throws -> any Backend
+    /// Closes a backend from ``open``.
+    let close: @Sendable (any Backend) async -> Void
+    /// Reads a machine again bypassing `backend`'s cache (a fresh connection where the host state is shared).
+    let reread: @Sendable (any Backend, String) async throws -> Machine
+
+    var description: String { name }
+
+    /// Every fixture enabled in this environment.
+    static var all: [BackendFixture] {
+        var fixtures = [testDriver]
+        if let qemu = qemu { fixtures.append(qemu) }
+        return fixtures
+    }
+
+    static let logger = Logger(label: "conformance")
+
+    /// libvirt's Test driver with private state loaded from Fixtures/node.xml for every backend.
+    static let testDriver = BackendFixture(
+        name: "libvirt-test", pool: "vmgate", base: "base.qcow2", network: "default",
+        open: {
+            guard let url = Bundle.module.url(forResource: "node", withExtension: "xml", subdirectory: "Fixtures") else {
+                throw SpecError.unavailable("Fixtures/node.xml missing from the test bundle")
+            }
+            let backend = LibvirtBackend(
+                name: "test", configuration: LibvirtConfiguration(uri: "test://\(url.path)", threads: 2), logger: logger)
+            try await backend.connect()
+            return backend
+        },
+        close: { await ($0 as? LibvirtBackend)?.close() },
+        reread: { backend, name in
+            // Each test:///file connection has private state, so re-read through a forced full reload.
+            guard let libvirt = backend as? LibvirtBackend else { throw SpecError.unsupported("not libvirt") }
+            try await libvirt.reload()
+            return try await libvirt.machine(named: name)
+        })
+
+    /// A real QEMU host, enabled by VMGATE_QEMU_URI.
+    static var qemu: BackendFixture? {
+        let env = ProcessInfo.processInfo.environment
+        guard let uri = env["VMGATE_QEMU_URI"], !uri.isEmpty else { return nil }
+        let pool = env["VMGATE_QEMU_POOL"] ?? "vmgate"
+        let open: @Sendable () async throws -> any Backend = {
+            let backend = LibvirtBackend(
+                name: "qemu", configuration: LibvirtConfiguration(uri: uri, threads: 4, defaultPool: pool),
+                logger: logger)
+            try await backend.connect()
+            return backend
+        }
+        return BackendFixture(
+            name: "libvirt-qemu", pool: pool, base: env["VMGATE_QEMU_BASE"] ?? "base.qcow2", network: nil, open: open,
+            close: { await ($0 as? LibvirtBackend)?.close() },
+            reread: { _, name in
+                let fresh = try await open()
+                do {
+                    let machine = try await fresh.machine(named: name)
+                    await (fresh as? LibvirtBackend)?.close()
+                    return machine
+                } catch {
+                    await (fresh as? LibvirtBackend)?.close()
+                    throw error
+                }
+            })
+    }
+}
