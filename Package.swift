@@ -98,7 +98,9 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "Spec", "Store", "GatewayCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/GatewayTests", resources: [.copy("Fixtures")], swiftSettings: strict),
     ]

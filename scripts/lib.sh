@@ -73,16 +73,23 @@ vmgate_install_packages() {
         _vmgate_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d'
         made_policy=1
     fi
-    local rc=0
+    local rc=0 log
+    log=$(mktemp /tmp/vmgate-apt.XXXXXX)
     {
         if [ -z "$_VMGATE_APT_UPDATED" ]; then
             _vmgate_root apt-get update -qq && _VMGATE_APT_UPDATED=1
         fi &&
         _vmgate_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-            --no-install-recommends -o Dpkg::Use-Pty=0 "${missing[@]}" >/dev/null
-    } || rc=$?
+            --no-install-recommends -o Dpkg::Use-Pty=0 "${missing[@]}"
+    } >"$log" 2>&1 </dev/null || rc=$?
     [ -z "$made_policy" ] || _vmgate_root rm -f /usr/sbin/policy-rc.d
-    [ $rc -eq 0 ] || _vmgate_die "apt-get install failed ($rc): ${missing[*]}"
+    if [ $rc -ne 0 ]; then
+        tail -n 40 "$log" >&2
+        rm -f "$log"
+        _vmgate_die "apt-get failed ($rc) installing: ${missing[*]}"
+        return 1
+    fi
+    rm -f "$log"
 }
 
 # --- small utilities -------------------------------------------------------

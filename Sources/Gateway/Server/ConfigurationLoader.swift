@@ -51,7 +51,8 @@ public enum ConfigurationLoader {
             case .dataCorrupted(let context): (context.codingPath, context.debugDescription)
             @unknown default: ([], "\(error)")
             }
-        let path = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }
+        let joined: String = keys.map { key -> String in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
+        let path = joined.hasPrefix(".") ? String(joined.dropFirst()) : joined
         let line = ConfigurationSchema.line(of: keys, in: root).map { "line \($0), " } ?? ""
         return "\(line)key '\(path)': \(detail)"
     }

@@ -20,6 +20,12 @@ public struct Gateway: Sendable {
     public let fleet: Fleet
     /// Mounted dialects.
     public let mounts: [MountedDialect]
+    let libvirtBackends: [LibvirtBackend]
+
+    /// Closes every backend (the running application does this itself on graceful shutdown).
+    public func close() async {
+        for backend in libvirtBackends { await backend.close() }
+    }
 
     /// The dialects vmgate knows.
     public static var registry: DialectRegistry {
@@ -77,7 +83,9 @@ public struct Gateway: Sendable {
             router: main,
             configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "vmgate"),
             services: [lifecycle], logger: logger)
-        return Gateway(application: application, dialectListeners: listeners, fleet: fleet, mounts: mounts)
+        return Gateway(
+            application: application, dialectListeners: listeners, fleet: fleet, mounts: mounts,
+            libvirtBackends: libvirtBackends)
     }
 
     static func openStore(_ settings: GatewayConfiguration.StoreSettings) throws -> SQLiteStore {

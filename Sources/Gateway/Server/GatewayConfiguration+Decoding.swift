@@ -1,0 +1,80 @@
+// Decoding with defaults: a key left out of the YAML file keeps the value the type declares.
+
+extension GatewayConfiguration {
+    private enum Keys: String, CodingKey {
+        case listen, store, backends, groups, templates, dialects, defaultGroup, callTimeoutSeconds, logLevel,
+            benchmarkRoutes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: Keys.self)
+        listen = try c.decodeIfPresent(Listen.self, forKey: .listen) ?? listen
+        store = try c.decodeIfPresent(StoreSettings.self, forKey: .store) ?? store
+        backends = try c.decodeIfPresent([BackendSettings].self, forKey: .backends) ?? []
+        groups = try c.decodeIfPresent([GroupSettings].self, forKey: .groups) ?? []
+        templates = try c.decodeIfPresent([TemplateSettings].self, forKey: .templates) ?? []
+        dialects = try c.decodeIfPresent([DialectMount].self, forKey: .dialects) ?? []
+        defaultGroup = try c.decodeIfPresent(String.self, forKey: .defaultGroup)
+        callTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .callTimeoutSeconds)
+        logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel)
+        benchmarkRoutes = try c.decodeIfPresent(Bool.self, forKey: .benchmarkRoutes)
+    }
+}
+
+extension GatewayConfiguration.Listen {
+    private enum Keys: String, CodingKey { case host, port }
+
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: Keys.self)
+        host = try c.decodeIfPresent(String.self, forKey: .host) ?? host
+        port = try c.decodeIfPresent(Int.self, forKey: .port) ?? port
+    }
+}
+
+extension GatewayConfiguration.StoreSettings {
+    private enum Keys: String, CodingKey { case type, path }
+
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: Keys.self)
+        type = try c.decodeIfPresent(String.self, forKey: .type) ?? type
+        path = try c.decodeIfPresent(String.self, forKey: .path) ?? path
+    }
+}
+
+extension GatewayConfiguration.SeedVolume {
+    private enum Keys: String, CodingKey { case pool, name, capacityMiB, format }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        pool = try c.decode(String.self, forKey: .pool)
+        name = try c.decode(String.self, forKey: .name)
+        capacityMiB = try c.decodeIfPresent(Int.self, forKey: .capacityMiB) ?? 64
+        format = try c.decodeIfPresent(String.self, forKey: .format) ?? "qcow2"
+    }
+}
+
+extension GatewayConfiguration.BackendSettings {
+    private enum Keys: String, CodingKey {
+        case name, type, uri, threads, keepaliveInterval, keepaliveCount, defaultPool, network, networkType,
+            blankDiskGiB, domainType, seedVolumes
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: Keys.self)
+        name = try c.decode(String.self, forKey: .name)
+        type = try c.decodeIfPresent(String.self, forKey: .type) ?? "libvirt"
+        uri = try c.decodeIfPresent(String.self, forKey: .uri)
+        threads = try c.decodeIfPresent(Int.self, forKey: .threads)
+        keepaliveInterval = try c.decodeIfPresent(Int.self, forKey: .keepaliveInterval)
+        keepaliveCount = try c.decodeIfPresent(Int.self, forKey: .keepaliveCount)
+        defaultPool = try c.decodeIfPresent(String.self, forKey: .defaultPool)
+        network = try c.decodeIfPresent(String.self, forKey: .network)
+        networkType = try c.decodeIfPresent(String.self, forKey: .networkType)
+        blankDiskGiB = try c.decodeIfPresent(Double.self, forKey: .blankDiskGiB)
+        domainType = try c.decodeIfPresent(String.self, forKey: .domainType)
+        seedVolumes = try c.decodeIfPresent([GatewayConfiguration.SeedVolume].self, forKey: .seedVolumes)
+    }
+}
