@@ -67,9 +67,30 @@ let package = Package(
             dependencies: ["Spec", "GatewayCore", "DialectKit", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Sources/Gateway/Dialects/Native", swiftSettings: strict),
         .target(
+            name: "KimchiDialect",
+            dependencies: ["Spec", "GatewayCore", "DialectKit", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Sources/Gateway/Dialects/Kimchi", swiftSettings: strict),
+        .target(
+            name: "VirtualizationServerDialect",
+            dependencies: ["Spec", "GatewayCore", "DialectKit", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Sources/Gateway/Dialects/VirtualizationServer", swiftSettings: strict),
+        .target(
+            name: "IMDialect",
+            dependencies: ["Spec", "GatewayCore", "DialectKit", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Sources/Gateway/Dialects/IM", swiftSettings: strict),
+        .target(
+            name: "CometDialect",
+            dependencies: ["Spec", "GatewayCore", "DialectKit", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Sources/Gateway/Dialects/Comet", swiftSettings: strict),
+        .target(
+            name: "VMPoolerDialect",
+            dependencies: ["Spec", "GatewayCore", "DialectKit", .product(name: "Hummingbird", package: "hummingbird")],
+            path: "Sources/Gateway/Dialects/VMPooler", swiftSettings: strict),
+        .target(
             name: "Gateway",
             dependencies: [
-                "Spec", "Libvirt", "Store", "GatewayCore", "DialectKit", "NativeDialect",
+                "Spec", "Libvirt", "Store", "GatewayCore", "DialectKit", "NativeDialect", "KimchiDialect",
+                "VirtualizationServerDialect", "IMDialect", "CometDialect", "VMPoolerDialect",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -94,14 +115,38 @@ let package = Package(
             dependencies: ["Spec", "Libvirt", .product(name: "Logging", package: "swift-log")],
             path: "Tests/BackendConformanceTests", resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Spec", "Store"], path: "Tests/StoreTests", swiftSettings: strict),
-        .testTarget(
-            name: "GatewayTests",
+        .target(
+            name: "GatewayTestSupport",
             dependencies: [
-                "Gateway", "Spec", "Store", "GatewayCore",
+                "Gateway", "Spec", "GatewayCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Tests/GatewayTests", resources: [.copy("Fixtures")], swiftSettings: strict),
+            path: "Tests/Support", resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(
+            name: "KimchiDialectTests", dependencies: ["GatewayTestSupport"],
+            path: "Tests/Dialects/Kimchi", swiftSettings: strict),
+        .testTarget(
+            name: "VirtualizationServerDialectTests", dependencies: ["GatewayTestSupport"],
+            path: "Tests/Dialects/VirtualizationServer", swiftSettings: strict),
+        .testTarget(
+            name: "IMDialectTests", dependencies: ["GatewayTestSupport"],
+            path: "Tests/Dialects/IM", swiftSettings: strict),
+        .testTarget(
+            name: "CometDialectTests", dependencies: ["GatewayTestSupport"],
+            path: "Tests/Dialects/Comet", swiftSettings: strict),
+        .testTarget(
+            name: "VMPoolerDialectTests", dependencies: ["GatewayTestSupport"],
+            path: "Tests/Dialects/VMPooler", swiftSettings: strict),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway", "Spec", "Store", "GatewayCore", "GatewayTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/GatewayTests", swiftSettings: strict),
     ]
 )

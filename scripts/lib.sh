@@ -173,6 +173,9 @@ _vmgate_configure_libvirt() {
     _vmgate_conf_set /etc/libvirt/qemu.conf user '"root"' && changed=1
     _vmgate_conf_set /etc/libvirt/qemu.conf group '"root"' && changed=1
     _vmgate_conf_set /etc/libvirt/qemu.conf security_driver '"none"' && changed=1
+    # No private /dev mount namespace per guest: it is the fragile part in
+    # containers/chroots (QEMU failed to create its serial PTY in one).
+    _vmgate_conf_set /etc/libvirt/qemu.conf namespaces '[]' && changed=1
     # Unix sockets only. libvirtd never opens TCP/TLS without --listen (which we
     # never pass); say so in the config as well.
     _vmgate_conf_set /etc/libvirt/libvirtd.conf listen_tls 0 && changed=1

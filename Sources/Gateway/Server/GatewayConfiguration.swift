@@ -67,6 +67,22 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
         public var placement: String?
         public var aliases: [String]?
         public var options: [String: String]?
+
+        /// Creates a group entry.
+        public init(
+            name: String, backends: [String]? = nil, template: String? = nil, size: Int? = nil,
+            lifetimeHours: Double? = nil, placement: String? = nil, aliases: [String]? = nil,
+            options: [String: String]? = nil
+        ) {
+            self.name = name
+            self.backends = backends
+            self.template = template
+            self.size = size
+            self.lifetimeHours = lifetimeHours
+            self.placement = placement
+            self.aliases = aliases
+            self.options = options
+        }
     }
 
     /// One template (memory in MiB).
@@ -102,6 +118,15 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
         public var enabled: Bool?
         /// Dialect options.
         public var options: [String: String]?
+
+        /// Creates a mount.
+        public init(name: String, prefix: String? = nil, port: Int? = nil, enabled: Bool? = nil, options: [String: String]? = nil) {
+            self.name = name
+            self.prefix = prefix
+            self.port = port
+            self.enabled = enabled
+            self.options = options
+        }
     }
 
     public var listen = Listen()

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import GatewayTestSupport
 import Testing
 
 @testable import Gateway

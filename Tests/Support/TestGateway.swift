@@ -1,23 +1,23 @@
 import Foundation
-import Gateway
-import Hummingbird
-import HummingbirdTesting
+public import Gateway
+public import Hummingbird
+public import HummingbirdTesting
 import Logging
-import NIOCore
+public import NIOCore
 import Testing
 
 /// Builds a gateway over a private libvirt test-driver node (a fixture file, so every test
 /// has its own machines) and drives it over HTTP.
-enum TestGateway {
+public enum TestGateway {
     /// `test:///<abs path>/node.xml`: private state per connection.
-    static var fixtureURI: String {
+    public static var fixtureURI: String {
         let path = Bundle.module.path(forResource: "node", ofType: "xml", inDirectory: "Fixtures")!
         return "test://" + path
     }
 
     /// A configuration with one test-driver backend, a `demo` template cloned from
     /// `vmgate/base.qcow2`, a `default` group and the native dialect.
-    static func configuration(store: String = ":memory:") -> GatewayConfiguration {
+    public static func configuration(store: String = ":memory:") -> GatewayConfiguration {
         var config = GatewayConfiguration()
         config.store.path = store
         var backend = try! ConfigurationLoader.parse(
@@ -48,7 +48,7 @@ enum TestGateway {
     }
 
     /// Runs `body` against a freshly built gateway and closes it afterwards.
-    static func run(
+    public static func run(
         _ config: GatewayConfiguration = configuration(),
         _ body: @Sendable (any TestClientProtocol, Gateway) async throws -> Void
     ) async throws {
@@ -68,7 +68,7 @@ enum TestGateway {
 extension TestClientProtocol {
     /// Sends a request with an optional JSON body and returns status and body.
     @discardableResult
-    func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil) async throws -> (
+    public func send(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil) async throws -> (
         status: HTTPResponse.Status, body: ByteBuffer, headers: HTTPFields
     ) {
         let body = json.map { ByteBuffer(string: $0) }
@@ -80,7 +80,7 @@ extension TestClientProtocol {
     }
 
     /// Sends a request and decodes the JSON answer.
-    func json(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, expect: HTTPResponse.Status = .ok)
+    public func json(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, expect: HTTPResponse.Status = .ok)
         async throws -> [String: Any]
     {
         let (status, body, _) = try await send(method, uri, json: json)
@@ -89,7 +89,7 @@ extension TestClientProtocol {
     }
 
     /// Sends a request and decodes a JSON array answer.
-    func list(_ uri: String) async throws -> [[String: Any]] {
+    public func list(_ uri: String) async throws -> [[String: Any]] {
         let (status, body, _) = try await send(.get, uri)
         #expect(status == .ok, "GET \(uri): \(String(buffer: body))")
         return (try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [[String: Any]]) ?? []

@@ -1,0 +1,1 @@
+// CometDialect: routes, wire types, mapping and errors of this dialect live in this folder.

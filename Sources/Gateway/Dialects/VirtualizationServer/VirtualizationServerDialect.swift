@@ -1,0 +1,1 @@
+// VirtualizationServerDialect: routes, wire types, mapping and errors of this dialect live in this folder.
