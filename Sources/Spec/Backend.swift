@@ -23,6 +23,8 @@ public protocol Backend: Sendable {
     // MARK: Machines
     /// All machines.
     func machines() async throws -> [Machine]
+    /// All machines with a change version (see ``MachineSnapshot``).
+    func machineSnapshot() async throws -> MachineSnapshot
     /// One machine by name.
     func machine(named name: String) async throws -> Machine
     /// Creates (and optionally starts) a machine.
@@ -35,6 +37,13 @@ public protocol Backend: Sendable {
     func deleteMachine(named name: String, options: DeleteOptions) async throws
     /// Removes the machine from the host but keeps its disks (and a record of its definition).
     func releaseMachine(named name: String) async throws
+    /// The machine's persistent definition in the backend's own format (libvirt: domain XML),
+    /// to keep before ``releaseMachine(named:)`` and pass to ``defineMachine(xml:)`` later.
+    func domainXML(named name: String) async throws -> String
+    /// Defines (without starting) a machine from a definition kept from ``domainXML(named:)``.
+    func defineMachine(xml: String) async throws -> Machine
+    /// Opens the machine's serial console as a byte stream (requires `.serialConsole`).
+    func openConsole(ofMachine name: String) async throws -> any ConsoleStream
     /// Cumulative counters.
     func stats(ofMachine name: String) async throws -> MachineStats
     /// Primary display image (requires `.screenshots`).
@@ -79,13 +88,70 @@ public protocol Backend: Sendable {
     func resizeVolume(named name: String, inPool pool: String, capacityBytes: Int) async throws -> StorageVolume
     /// Overwrites a volume's contents with zeros (requires `.volumeMaintenance`).
     func wipeVolume(named name: String, inPool pool: String) async throws
+    /// Creates volume `name` holding exactly `data` (an image fetched by the gateway), in
+    /// `format` (`raw` or `qcow2`) (requires `.volumeMaintenance`).
+    func uploadVolume(named name: String, format: String, inPool pool: String, data: [UInt8]) async throws -> StorageVolume
 }
 
 extension Backend {
+    /// Default for backends that cannot hand out their definitions: `unsupported`.
+    public func domainXML(named name: String) async throws -> String {
+        throw SpecError.unsupported("backend '\(self.name)' cannot export machine definitions")
+    }
+
+    /// Default for backends that cannot define machines from a kept definition: `unsupported`.
+    public func defineMachine(xml: String) async throws -> Machine {
+        throw SpecError.unsupported("backend '\(self.name)' cannot define machines from a definition")
+    }
+
+    /// Default for backends without `.serialConsole`: `unsupported`.
+    public func openConsole(ofMachine name: String) async throws -> any ConsoleStream {
+        throw SpecError.unsupported("backend '\(self.name)' does not offer serial consoles")
+    }
+
+    /// Default for backends that cannot upload images: `unsupported`.
+    public func uploadVolume(named name: String, format: String, inPool pool: String, data: [UInt8]) async throws
+        -> StorageVolume
+    {
+        throw SpecError.unsupported("backend '\(self.name)' does not accept volume uploads")
+    }
+
     /// Throws `unsupported` unless the backend has `capability`.
     public func require(_ capability: BackendCapabilities, _ what: String) throws {
         guard capabilities.contains(capability) else {
             throw SpecError.unsupported("backend '\(name)' does not support \(what)")
         }
+    }
+}
+
+/// A two-way byte stream to a machine's serial console, open until ``close()``.
+public protocol ConsoleStream: Sendable {
+    /// The next bytes the console produced, waiting for some; nil once the stream has ended.
+    func read() async throws -> [UInt8]?
+    /// Sends bytes to the console (keystrokes).
+    func write(_ bytes: [UInt8]) async throws
+    /// Closes the stream; later reads return nil.
+    func close() async
+}
+
+/// A backend's machines together with a version that changes whenever any machine changes,
+/// so callers can reuse work (encoded responses) while the version stays the same.
+public struct MachineSnapshot: Sendable {
+    /// Changes with every change of the list; nil when the backend cannot tell.
+    public var version: UInt64?
+    /// The machines.
+    public var machines: [Machine]
+
+    /// Creates a snapshot.
+    public init(version: UInt64?, machines: [Machine]) {
+        self.version = version
+        self.machines = machines
+    }
+}
+
+extension Backend {
+    /// Backends that keep no versioned cache answer with an unversioned snapshot.
+    public func machineSnapshot() async throws -> MachineSnapshot {
+        MachineSnapshot(version: nil, machines: try await machines())
     }
 }

@@ -8,6 +8,13 @@ extension LibvirtBackend {
         return cache.all()
     }
 
+    /// All machines from the cache, with its version.
+    public func machineSnapshot() async throws -> MachineSnapshot {
+        _ = try await connection()
+        let (version, machines) = cache.snapshot()
+        return MachineSnapshot(version: version, machines: machines)
+    }
+
     /// One machine, from the cache; an unknown name is checked against libvirt once.
     public func machine(named name: String) async throws -> Machine {
         _ = try await connection()

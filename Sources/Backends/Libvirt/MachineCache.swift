@@ -11,6 +11,7 @@ final class MachineCache: Sendable {
         var tickets: [String: UInt64] = [:]
         var nextTicket: UInt64 = 1
         var sorted: [Machine]?
+        var version: UInt64 = 1
     }
 
     private let state = Mutex(State())
@@ -30,6 +31,14 @@ final class MachineCache: Sendable {
             let sorted = state.machines.values.sorted { $0.name < $1.name }
             state.sorted = sorted
             return sorted
+        }
+    }
+
+    /// All machines with the cache's version, which changes whenever a machine does.
+    func snapshot() -> (version: UInt64, machines: [Machine]) {
+        state.withLock { state in
+            if state.sorted == nil { state.sorted = state.machines.values.sorted { $0.name < $1.name } }
+            return (state.version, state.sorted ?? [])
         }
     }
 
@@ -63,6 +72,7 @@ final class MachineCache: Sendable {
         state.withLock { state in
             state.machines = [:]
             state.sorted = nil
+            state.version += 1
         }
     }
 
@@ -72,6 +82,7 @@ final class MachineCache: Sendable {
         if state.machines[name] != machine {
             state.machines[name] = machine
             state.sorted = nil
+            state.version += 1
         }
     }
 }

@@ -38,6 +38,16 @@ extension Fleet {
         let counts = machines.map { Dictionary(grouping: $0, by: \.state.rawValue).mapValues(\.count) }
         return BackendStatus(
             name: backend.name, kind: backend.kind, endpoint: backend.endpoint, capabilities: backend.capabilities.names,
-            health: await backend.health(), host: host, machines: counts)
+            health: await health(of: backend), host: host, machines: counts)
+    }
+
+    /// A backend's health, or unhealthy when the probe itself does not answer in time.
+    public func health(of backend: any Backend) async -> BackendHealth {
+        let limit = min(callTimeout, 5)
+        do {
+            return try await Deadline.run(seconds: limit, "health probe of '\(backend.name)'") { await backend.health() }
+        } catch {
+            return BackendHealth(healthy: false, lastError: SpecError.wrap(error).message)
+        }
     }
 }

@@ -8,18 +8,28 @@ extension Fleet {
         let targets = backend.map { name in backends.all.filter { $0.name == name } } ?? backends.all
         var machines: [Machine] = []
         var warnings: [String] = []
-        await withTaskGroup(of: Result<[Machine], SpecError>.self) { tasks in
+        var versions: [String] = []
+        var versioned = true
+        await withTaskGroup(of: (String, Result<MachineSnapshot, SpecError>).self) { tasks in
             for target in targets {
                 tasks.addTask {
-                    do { return .success(try await self.call(target, "machines") { try await $0.machines() }) } catch {
-                        return .failure(SpecError(.unavailable, "backend '\(target.name)': \(SpecError.wrap(error).message)"))
+                    do {
+                        let snapshot = try await self.call(target, "machines") { try await $0.machineSnapshot() }
+                        return (target.name, .success(snapshot))
+                    } catch {
+                        let message = "backend '\(target.name)': \(SpecError.wrap(error).message)"
+                        return (target.name, .failure(SpecError(.unavailable, message)))
                     }
                 }
             }
-            for await result in tasks {
+            for await (name, result) in tasks {
                 switch result {
-                case .success(let list): machines += list
-                case .failure(let error): warnings.append(error.message)
+                case .success(let snapshot):
+                    machines += snapshot.machines
+                    if let version = snapshot.version { versions.append("\(name)=\(version)") } else { versioned = false }
+                case .failure(let error):
+                    warnings.append(error.message)
+                    versioned = false
                 }
             }
         }
@@ -27,8 +37,10 @@ extension Fleet {
             let names = Set([group] + (groups.group(group)?.aliases ?? []))
             machines = machines.filter { $0.metadata.group.map(names.contains) ?? false }
         }
-        machines.sort { $0.backend == $1.backend ? $0.name < $1.name : $0.backend < $1.backend }
-        return MachineList(machines: machines, warnings: warnings.sorted())
+        let ordered: (Machine, Machine) -> Bool = { $0.backend == $1.backend ? $0.name < $1.name : $0.backend < $1.backend }
+        if !zip(machines, machines.dropFirst()).allSatisfy({ !ordered($1, $0) }) { machines.sort(by: ordered) }
+        let version = versioned ? versions.sorted().joined(separator: ",") + "|\(group ?? "")|\(backend ?? "")" : nil
+        return MachineList(machines: machines, warnings: warnings.sorted(), version: version)
     }
 
     /// One machine by id, name or UUID.

@@ -44,7 +44,7 @@ struct RootRoutes: Sendable {
         router.get("/healthz") { _, _ in
             var entries: [Health.Entry] = []
             for backend in fleet.backends.all {
-                let health = await backend.health()
+                let health = await fleet.health(of: backend)
                 entries.append(.init(name: backend.name, healthy: health.healthy, lastError: health.lastError))
             }
             let status = entries.allSatisfy(\.healthy) ? "ok" : "degraded"

@@ -7,6 +7,7 @@ public struct NativeDialect: Dialect {
     public static let name = "native"
     public static let defaultPrefix = "/api/v1"
     let environment: DialectEnvironment
+    let listCache = ResponseCache()
 
     /// Creates the dialect.
     public init(environment: DialectEnvironment) { self.environment = environment }

@@ -56,11 +56,16 @@ extension NativeDialect {
         if let backend { _ = try fleet.backends.backend(backend) }
         let list = await fleet.machines(group: query["group"].map(String.init), backend: backend)
         let matching = state.map { state in list.machines.filter { $0.state == state } } ?? list.machines
-        let page = matching.dropFirst(offset).prefix(limit ?? Int.max)
-        let wire = NativeMachinePage(
-            items: page.map { NativeMachine($0, prefix: environment.prefix) }, total: matching.count, offset: offset,
-            limit: limit, warnings: list.warnings)
-        return try JSONWire.response(wire, headers: [HTTPField.Name("X-Total-Count")!: "\(matching.count)"])
+        let body = try listCache.body(key: request.uri.query ?? "", version: list.version) {
+            let page = matching.dropFirst(offset).prefix(limit ?? Int.max)
+            let wire = NativeMachinePage(
+                items: page.map { NativeMachine($0, prefix: environment.prefix) }, total: matching.count,
+                offset: offset, limit: limit, warnings: list.warnings)
+            return ByteBuffer(bytes: try JSONWire.makeEncoder().encode(wire))
+        }
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        headers[HTTPField.Name("X-Total-Count")!] = "\(matching.count)"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }
 
     private func update(_ id: String, _ body: NativeUpdateMachine) async throws -> Machine {

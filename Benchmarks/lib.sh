@@ -1,0 +1,44 @@
+# Shared helpers for the benchmark scripts: build vmgate in release mode, start it on a
+# loopback port with a generated config, wait for it, and measure routes with wrk.
+set -euo pipefail
+
+BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_SCRATCH="${BENCH_SCRATCH:-$BENCH_ROOT/.build-bench}"
+BENCH_WORK="$(mktemp -d /tmp/vmgate-bench.XXXXXX)"
+BENCH_PID=""
+
+bench_cleanup() {
+    if [ -n "$BENCH_PID" ]; then kill "$BENCH_PID" 2>/dev/null || true; wait "$BENCH_PID" 2>/dev/null || true; fi
+    rm -rf "$BENCH_WORK"
+}
+trap bench_cleanup EXIT
+
+bench_prepare() {
+    command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+    command -v jq >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jq >/dev/null
+    echo "building vmgate (release) in $BENCH_SCRATCH ..." >&2
+    (cd "$BENCH_ROOT" && swift build -c release --product vmgate --scratch-path "$BENCH_SCRATCH" 2>&1 | tail -1 >&2)
+    BENCH_BIN="$BENCH_SCRATCH/release/vmgate"
+}
+
+# bench_start PORT CONFIG_FILE: runs vmgate and waits until / answers.
+bench_start() {
+    local port="$1" config="$2"
+    (cd "$BENCH_WORK" && exec "$BENCH_BIN" serve --config "$config" --port "$port" >"$BENCH_WORK/vmgate.log" 2>&1) &
+    BENCH_PID=$!
+    for _ in $(seq 1 100); do
+        curl -fsS "http://127.0.0.1:$port/" >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    echo "vmgate did not start; log:" >&2; cat "$BENCH_WORK/vmgate.log" >&2; return 1
+}
+
+# bench_rps URL SECONDS: requests per second reported by wrk (2 threads, 32 connections).
+bench_rps() {
+    wrk -t2 -c32 -d"${2}s" --latency "$1" | awk '/Requests\/sec/ {print $2}'
+}
+
+# bench_median v1 v2 ...: the median of the numbers.
+bench_median() {
+    printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
+}
