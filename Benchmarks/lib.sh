@@ -2,7 +2,7 @@
 # loopback port with a generated config, wait for it, and measure routes with wrk.
 set -euo pipefail
 
-BENCH_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_ROOT="${BENCH_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 BENCH_SCRATCH="${BENCH_SCRATCH:-$BENCH_ROOT/.build-bench}"
 BENCH_WORK="$(mktemp -d /tmp/vmgate-bench.XXXXXX)"
 BENCH_PID=""
