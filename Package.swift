@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
@@ -41,6 +42,17 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             path: "Sources/Backends/Libvirt", swiftSettings: strict),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/Backends/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(
+            name: "Proxy",
+            dependencies: [
+                "Spec", "CCurl",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Backends/Proxy", swiftSettings: strict),
 
         // MARK: Gateway
         .target(
@@ -80,18 +92,25 @@ let package = Package(
             path: "Sources/Gateway/Dialects/IM", swiftSettings: strict),
         .target(
             name: "CometDialect",
-            dependencies: ["Spec", "GatewayCore", "DialectKit", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Spec", "GatewayCore", "DialectKit", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            ],
             path: "Sources/Gateway/Dialects/Comet", swiftSettings: strict),
         .target(
             name: "VMPoolerDialect",
-            dependencies: ["Spec", "GatewayCore", "DialectKit", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Spec", "GatewayCore", "DialectKit", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+            ],
             path: "Sources/Gateway/Dialects/VMPooler", swiftSettings: strict),
         .target(
             name: "Gateway",
             dependencies: [
-                "Spec", "Libvirt", "Store", "GatewayCore", "DialectKit", "NativeDialect", "KimchiDialect",
+                "Spec", "Libvirt", "Proxy", "Store", "GatewayCore", "DialectKit", "NativeDialect", "KimchiDialect",
                 "VirtualizationServerDialect", "IMDialect", "CometDialect", "VMPoolerDialect",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -108,11 +127,21 @@ let package = Package(
             ],
             path: "Sources/Gateway/vmgate", swiftSettings: strict),
 
+        // MARK: Tooling
+        .plugin(
+            name: "FormatCheck",
+            capability: .command(
+                intent: .custom(verb: "format-check", description: "Lint (or --fix) the sources with swift-format")),
+            path: "plugins/FormatCheck"),
+
         // MARK: Tests
         .testTarget(name: "SpecTests", dependencies: ["Spec"], path: "Tests/SpecTests", swiftSettings: strict),
         .testTarget(
             name: "BackendConformanceTests",
-            dependencies: ["Spec", "Libvirt", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Spec", "Libvirt", "Proxy", "Gateway", "GatewayTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/BackendConformanceTests", resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Spec", "Store"], path: "Tests/StoreTests", swiftSettings: strict),
         .target(
@@ -134,7 +163,8 @@ let package = Package(
             name: "IMDialectTests", dependencies: ["GatewayTestSupport"],
             path: "Tests/Dialects/IM", swiftSettings: strict),
         .testTarget(
-            name: "CometDialectTests", dependencies: ["GatewayTestSupport"],
+            name: "CometDialectTests",
+            dependencies: ["GatewayTestSupport", .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket")],
             path: "Tests/Dialects/Comet", swiftSettings: strict),
         .testTarget(
             name: "VMPoolerDialectTests", dependencies: ["GatewayTestSupport"],

@@ -1,6 +1,8 @@
 import Foundation
+import GatewayTestSupport
 import Libvirt
 import Logging
+import Proxy
 import Spec
 
 /// A backend under test plus what the suite needs to know about its host.
@@ -24,7 +26,7 @@ struct BackendFixture: Sendable, CustomStringConvertible {
 
     /// Every fixture enabled in this environment.
     static var all: [BackendFixture] {
-        var fixtures = [testDriver]
+        var fixtures = [testDriver, proxy]
         if let qemu = qemu { fixtures.append(qemu) }
         return fixtures
     }
@@ -77,5 +79,35 @@ struct BackendFixture: Sendable, CustomStringConvertible {
                     throw error
                 }
             })
+    }
+
+    /// A proxy backend → an in-process vmgate served on a loopback port → its test-driver
+    /// backend `local` (the same node fixture as ``testDriver``).
+    static let proxy = BackendFixture(
+        name: "proxy", pool: "vmgate", base: "base.qcow2", network: "default",
+        open: {
+            let url = try await SharedUpstream.shared.url()
+            let backend = ProxyBackend(
+                name: "proxy", configuration: ProxyConfiguration(url: url, upstreamBackend: "local", timeout: 20),
+                logger: logger)
+            try await backend.connect()
+            return backend
+        },
+        close: { await ($0 as? ProxyBackend)?.close() },
+        // The proxy keeps no cache: every read goes to the upstream gateway.
+        reread: { backend, name in try await backend.machine(named: name) })
+}
+
+/// The upstream gateway of the proxy fixture: started once per test process, on first use.
+actor SharedUpstream {
+    static let shared = SharedUpstream()
+    private var starting: Task<LiveGateway, any Error>?
+
+    /// Base URL of the upstream's native API.
+    func url() async throws -> String {
+        if starting == nil {
+            starting = Task { try await LiveGateway.start(TestGateway.configuration()) }
+        }
+        return try await starting!.value.url
     }
 }

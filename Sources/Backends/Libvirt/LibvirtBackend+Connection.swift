@@ -172,8 +172,9 @@ extension LibvirtBackend {
         ]
         switch driver.uppercased() {
         case "TEST": return common.union(.screenshots)
-        case "QEMU": return common.union([.screenshots, .diskAttach, .volumeMaintenance, .liveDiskSnapshots])
-        default: return common.union([.diskAttach])
+        case "QEMU":
+            return common.union([.screenshots, .diskAttach, .volumeMaintenance, .liveDiskSnapshots, .serialConsole])
+        default: return common.union([.diskAttach, .serialConsole])
         }
     }
 }

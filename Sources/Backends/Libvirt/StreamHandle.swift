@@ -18,6 +18,12 @@ final class StreamHandle {
         virStreamFree(pointer)
     }
 
+    /// Finishes a stream that was written to. `failure` captures the libvirt error.
+    func finish(failure: () -> SpecError) throws(SpecError) {
+        guard virStreamFinish(pointer) == 0 else { throw failure() }
+        finished = true
+    }
+
     /// Receives until end of stream, then finishes it. `failure` captures the libvirt error.
     func readAll(failure: () -> SpecError) throws(SpecError) -> [UInt8] {
         var data: [UInt8] = []

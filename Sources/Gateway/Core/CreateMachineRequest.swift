@@ -21,6 +21,10 @@ public struct CreateMachineRequest: Sendable, Hashable {
     public var diskBytes: Int?
     /// Network to join, overriding template and backend default.
     public var network: String?
+    /// `network` or `bridge` for ``network``; nil means the backend's default type.
+    public var networkType: String?
+    /// An extra CD-ROM, `pool/volume` (an ISO such as a cloud-init seed), after the template's disks.
+    public var cdrom: String? = nil
     /// Tags to store.
     public var tags: [String: String]
     /// Lifetime in hours.
@@ -34,7 +38,8 @@ public struct CreateMachineRequest: Sendable, Hashable {
     public init(
         name: String? = nil, template: String? = nil, group: String? = nil, backend: String? = nil, vcpus: Int? = nil,
         memoryKiB: Int? = nil, storagePool: String? = nil, diskBytes: Int? = nil, network: String? = nil,
-        tags: [String: String] = [:], lifetimeHours: Double? = nil, extra: [String: String] = [:], start: Bool = false
+        tags: [String: String] = [:], lifetimeHours: Double? = nil, extra: [String: String] = [:], start: Bool = false,
+        networkType: String? = nil
     ) {
         self.name = name
         self.template = template
@@ -45,6 +50,7 @@ public struct CreateMachineRequest: Sendable, Hashable {
         self.storagePool = storagePool
         self.diskBytes = diskBytes
         self.network = network
+        self.networkType = networkType
         self.tags = tags
         self.lifetimeHours = lifetimeHours
         self.extra = extra

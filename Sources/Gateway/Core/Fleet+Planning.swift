@@ -49,8 +49,15 @@ extension Fleet {
             disks.append(DiskSpec(source: .blank(capacityBytes: bytes), pool: pool))
         }
 
+        if let cdrom = request.cdrom {
+            guard let (isoPool, iso) = Self.poolAndVolume(cdrom, defaultPool: defaults.pool) else {
+                throw SpecError.invalid("cdrom '\(cdrom)' is not a pool/volume reference")
+            }
+            disks.append(DiskSpec(source: .cdrom(pool: isoPool, volume: iso)))
+        }
         let network = request.network ?? template?.network ?? defaults.network
-        let nics = network.map { [NICSpec(sourceType: defaults.networkType, source: $0)] } ?? []
+        let networkType = request.network != nil ? request.networkType ?? defaults.networkType : defaults.networkType
+        let nics = network.map { [NICSpec(sourceType: networkType, source: $0)] } ?? []
         let metadata = MachineMetadata(
             group: group?.name, template: template?.name, tags: request.tags, createdAt: Date(),
             lifetimeHours: request.lifetimeHours ?? group?.lifetimeHours, extra: request.extra)

@@ -11,6 +11,14 @@ public protocol Dialect: Sendable {
     static var defaultPrefix: String { get }
     /// The dialect's routes, relative to its prefix.
     func routes() -> RouteCollection<GatewayContext>
+    /// Background work of the dialect (a pool manager, a reaper), run as a service beside the
+    /// HTTP server from start until shutdown cancels it. The default does nothing.
+    func run() async throws
+}
+
+extension Dialect {
+    /// No background work.
+    public func run() async throws {}
 }
 
 /// What a dialect gets when it is built.

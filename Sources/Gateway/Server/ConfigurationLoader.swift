@@ -58,7 +58,7 @@ public enum ConfigurationLoader {
     }
 
     /// `VMGATE_HOST`, `VMGATE_PORT`, `VMGATE_STORE_PATH`, `VMGATE_LOG_LEVEL` and
-    /// `VMGATE_BACKEND_<NAME>_URI` override the file.
+    /// `VMGATE_BACKEND_<NAME>_URI` (a proxy backend's `url`) override the file.
     static func applyOverrides(_ config: inout GatewayConfiguration, environment: [String: String]) throws {
         if let host = environment["VMGATE_HOST"] { config.listen.host = host }
         if let port = environment["VMGATE_PORT"] {
@@ -69,7 +69,9 @@ public enum ConfigurationLoader {
         if let level = environment["VMGATE_LOG_LEVEL"] { config.logLevel = level }
         for index in config.backends.indices {
             let key = "VMGATE_BACKEND_" + config.backends[index].name.uppercased().replacingOccurrences(of: "-", with: "_") + "_URI"
-            if let uri = environment[key] { config.backends[index].uri = uri }
+            if let uri = environment[key] {
+                if config.backends[index].type == "proxy" { config.backends[index].url = uri } else { config.backends[index].uri = uri }
+            }
         }
     }
 
@@ -82,10 +84,19 @@ public enum ConfigurationLoader {
         var backendNames = Set<String>()
         for (index, backend) in config.backends.enumerated() {
             try check(index, "backends", backend.name, &backendNames)
-            guard backend.type == "libvirt" else {
-                throw Failure(description: "backends[\(index)].type '\(backend.type)' is not supported (libvirt)")
+            switch backend.type {
+            case "libvirt":
+                guard backend.uri?.isEmpty == false else { throw Failure(description: "backends[\(index)].uri is required") }
+            case "proxy":
+                guard let url = backend.url, url.hasPrefix("http://") || url.hasPrefix("https://") else {
+                    throw Failure(description: "backends[\(index)].url is required for a proxy backend (http:// or https://)")
+                }
+                guard backend.upstreamBackend?.isEmpty == false else {
+                    throw Failure(description: "backends[\(index)].upstreamBackend is required for a proxy backend")
+                }
+            default:
+                throw Failure(description: "backends[\(index)].type '\(backend.type)' is not supported (libvirt, proxy)")
             }
-            guard backend.uri?.isEmpty == false else { throw Failure(description: "backends[\(index)].uri is required") }
         }
         var groupNames = Set<String>()
         for (index, group) in config.groups.enumerated() {

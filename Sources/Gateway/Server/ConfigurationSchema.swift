@@ -16,7 +16,10 @@ enum ConfigurationSchema {
         "backends": .list(.map([
             "name": .scalar, "type": .scalar, "uri": .scalar, "threads": .scalar, "keepaliveInterval": .scalar,
             "keepaliveCount": .scalar, "defaultPool": .scalar, "network": .scalar, "networkType": .scalar,
-            "blankDiskGiB": .scalar, "domainType": .scalar,
+            "blankDiskGiB": .scalar, "domainType": .scalar, "sshKey": .scalar, "knownHosts": .scalar, "url": .scalar,
+            "upstreamBackend": .scalar, "token": .scalar, "username": .scalar, "password": .scalar, "caFile": .scalar,
+            "clientCertificate": .scalar, "clientKey": .scalar, "insecure": .scalar, "connectTimeoutSeconds": .scalar,
+            "timeoutSeconds": .scalar, "pollIntervalSeconds": .scalar,
             "seedVolumes": .list(.map(["pool": .scalar, "name": .scalar, "capacityMiB": .scalar, "format": .scalar])),
         ])),
         "groups": .list(.map([

@@ -1,14 +1,21 @@
+import CometDialect
 public import DialectKit
 import Foundation
 public import GatewayCore
 public import Hummingbird
+import HummingbirdWebSocket
+import IMDialect
+import KimchiDialect
 import Libvirt
 public import Logging
 import NativeDialect
+import Proxy
 public import Prometheus
 import ServiceLifecycle
 import Spec
 import Store
+import VMPoolerDialect
+import VirtualizationServerDialect
 
 /// A built gateway: the fleet, the HTTP application(s) and the services to run beside them.
 public struct Gateway: Sendable {
@@ -21,16 +28,23 @@ public struct Gateway: Sendable {
     /// Mounted dialects.
     public let mounts: [MountedDialect]
     let libvirtBackends: [LibvirtBackend]
+    let proxyBackends: [ProxyBackend]
 
     /// Closes every backend (the running application does this itself on graceful shutdown).
     public func close() async {
         for backend in libvirtBackends { await backend.close() }
+        for backend in proxyBackends { await backend.close() }
     }
 
     /// The dialects vmgate knows.
     public static var registry: DialectRegistry {
         var registry = DialectRegistry()
         registry.register(NativeDialect.self) { NativeDialect(environment: $0) }
+        registry.register(KimchiDialect.self) { try KimchiDialect(environment: $0) }
+        registry.register(VirtualizationServerDialect.self) { try VirtualizationServerDialect(environment: $0) }
+        registry.register(VMPoolerDialect.self) { try VMPoolerDialect(environment: $0) }
+        registry.register(IMDialect.self) { IMDialect(environment: $0) }
+        registry.register(CometDialect.self) { CometDialect(environment: $0) }
         return registry
     }
 
@@ -43,7 +57,16 @@ public struct Gateway: Sendable {
         let store = try openStore(config.store)
         var registry = BackendRegistry()
         var libvirtBackends: [LibvirtBackend] = []
+        var proxyBackends: [ProxyBackend] = []
         for settings in config.backends {
+            if settings.type == "proxy" {
+                let backend = ProxyBackend(
+                    name: settings.name, configuration: settings.proxyConfiguration,
+                    logger: logger.with("vmgate.backend", settings.name))
+                proxyBackends.append(backend)
+                registry.use(backend, defaults: settings.defaults)
+                continue
+            }
             let backend = LibvirtBackend(
                 name: settings.name, configuration: settings.libvirtConfiguration,
                 logger: logger.with("vmgate.backend", settings.name))
@@ -57,10 +80,12 @@ public struct Gateway: Sendable {
             callTimeout: config.callTimeoutSeconds ?? 30, logger: logger)
         try await fleet.tasks.recoverInterrupted()
         await connect(libvirtBackends, logger: logger)
+        await connect(proxyBackends, logger: logger)
         try await Bootstrap.seed(config, fleet: fleet, logger: logger)
 
         let mounts = try mountDialects(config, fleet: fleet, logger: logger)
-        let lifecycle = BackendLifecycle(backends: libvirtBackends, logger: logger)
+        await warnAboutUnroutedMachines(fleet, logger: logger)
+        let lifecycle = BackendLifecycle(backends: libvirtBackends, logger: logger, proxies: proxyBackends)
         let main = Router(context: GatewayContext.self)
         main.add(middleware: LogRequestsMiddleware(.debug))
         RootRoutes(fleet: fleet, mounts: mounts, prometheus: prometheus, benchmark: config.benchmarkRoutes ?? false)
@@ -79,13 +104,18 @@ public struct Gateway: Sendable {
                 main.addRoutes(mount.dialect.routes(), atPath: RouterPath(mount.prefix))
             }
         }
+        // WebSocket upgrades (the Comet serial-console bridge) are matched on a router of their own.
+        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        for mount in mounts where mount.port == nil {
+            (mount.dialect as? CometDialect)?.addWebSocketRoutes(to: webSocketRouter)
+        }
         let application = Application(
-            router: main,
+            router: main, server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
             configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "vmgate"),
-            services: [lifecycle], logger: logger)
+            services: [lifecycle] + mounts.map { DialectService(mount: $0) }, logger: logger)
         return Gateway(
             application: application, dialectListeners: listeners, fleet: fleet, mounts: mounts,
-            libvirtBackends: libvirtBackends)
+            libvirtBackends: libvirtBackends, proxyBackends: proxyBackends)
     }
 
     static func openStore(_ settings: GatewayConfiguration.StoreSettings) throws -> SQLiteStore {
@@ -130,6 +160,17 @@ public struct Gateway: Sendable {
             mounts.append(MountedDialect(name: mount.name, prefix: prefix, port: mount.port, dialect: dialect))
         }
         return mounts
+    }
+}
+
+/// Runs a dialect's background work until graceful shutdown cancels it.
+struct DialectService: Service {
+    let mount: MountedDialect
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown { try await mount.dialect.run() }
+        // A dialect without background work returns at once; stay up so that does not end the group.
+        try? await gracefulShutdown()
     }
 }
 

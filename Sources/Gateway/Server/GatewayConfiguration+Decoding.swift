@@ -59,7 +59,8 @@ extension GatewayConfiguration.SeedVolume {
 extension GatewayConfiguration.BackendSettings {
     private enum Keys: String, CodingKey {
         case name, type, uri, threads, keepaliveInterval, keepaliveCount, defaultPool, network, networkType,
-            blankDiskGiB, domainType, seedVolumes
+            blankDiskGiB, domainType, seedVolumes, sshKey, knownHosts, url, upstreamBackend, token, username, password,
+            caFile, clientCertificate, clientKey, insecure, connectTimeoutSeconds, timeoutSeconds, pollIntervalSeconds
     }
 
     public init(from decoder: any Decoder) throws {
@@ -76,5 +77,19 @@ extension GatewayConfiguration.BackendSettings {
         blankDiskGiB = try c.decodeIfPresent(Double.self, forKey: .blankDiskGiB)
         domainType = try c.decodeIfPresent(String.self, forKey: .domainType)
         seedVolumes = try c.decodeIfPresent([GatewayConfiguration.SeedVolume].self, forKey: .seedVolumes)
+        sshKey = try c.decodeIfPresent(String.self, forKey: .sshKey)
+        knownHosts = try c.decodeIfPresent(String.self, forKey: .knownHosts)
+        url = try c.decodeIfPresent(String.self, forKey: .url)
+        upstreamBackend = try c.decodeIfPresent(String.self, forKey: .upstreamBackend)
+        token = try c.decodeIfPresent(String.self, forKey: .token)
+        username = try c.decodeIfPresent(String.self, forKey: .username)
+        password = try c.decodeIfPresent(String.self, forKey: .password)
+        caFile = try c.decodeIfPresent(String.self, forKey: .caFile)
+        clientCertificate = try c.decodeIfPresent(String.self, forKey: .clientCertificate)
+        clientKey = try c.decodeIfPresent(String.self, forKey: .clientKey)
+        insecure = try c.decodeIfPresent(Bool.self, forKey: .insecure)
+        connectTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .connectTimeoutSeconds)
+        timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds)
+        pollIntervalSeconds = try c.decodeIfPresent(Double.self, forKey: .pollIntervalSeconds)
     }
 }

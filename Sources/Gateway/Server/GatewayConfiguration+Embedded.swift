@@ -15,9 +15,26 @@ extension GatewayConfiguration {
                 disks: [.init(index: 0, sizeGiB: nil, pool: "default-pool", volume: "demo-base.qcow2")],
                 osDistro: "demo", osVersion: "1", graphics: "vnc")
         ]
-        config.groups = [GroupSettings(name: "default", backends: ["local"], template: "demo", size: 0)]
+        config.groups = [
+            GroupSettings(name: "default", backends: ["local"], template: "demo", size: 0),
+            // virtualization-server machines get a blank disk, so their group has no template.
+            GroupSettings(name: "vserver", backends: ["local"], size: 0),
+            // A Comet cluster to try at once; more are created with POST /comet/cluster.
+            GroupSettings(name: "comet-demo", backends: ["local"], template: "demo", size: 0, options: ["comet.cluster": "true"]),
+            // A vmpooler pool kept at 2 ready VMs, also answering to the alias `demo-vm`.
+            GroupSettings(
+                name: "demo-pool", backends: ["local"], template: "demo", size: 2, aliases: ["demo-vm"],
+                options: ["vmpooler": "true"]),
+        ]
         config.defaultGroup = "default"
-        config.dialects = [DialectMount(name: "native")]
+        config.dialects = [
+            DialectMount(name: "native"),
+            DialectMount(name: "kimchi", options: ["group": "default"]),
+            DialectMount(name: "virtualization-server", options: ["group": "vserver", "disk_size_kib": "10485760"]),
+            DialectMount(name: "im", options: ["group": "default"]),
+            DialectMount(name: "comet"),
+            DialectMount(name: "vmpooler", options: ["domain": "vmpooler.local"]),
+        ]
         return config
     }
 }

@@ -5,7 +5,7 @@ import Spec
 extension GatewayConfiguration.BackendSettings {
     var libvirtConfiguration: LibvirtConfiguration {
         LibvirtConfiguration(
-            uri: uri ?? "test:///default", threads: threads ?? 4, keepAliveInterval: Int32(keepaliveInterval ?? 5),
+            uri: libvirtURI, threads: threads ?? 4, keepAliveInterval: Int32(keepaliveInterval ?? 5),
             keepAliveCount: UInt32(keepaliveCount ?? 3), defaultPool: defaultPool, defaultNetwork: network,
             domainType: domainType)
     }

@@ -34,10 +34,36 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
     public struct BackendSettings: Sendable, Codable, Equatable {
         /// Unique name; prefix of machine ids.
         public var name: String
-        /// `libvirt`.
+        /// `libvirt` or `proxy` (another vmgate).
         public var type: String = "libvirt"
-        /// Connection URI for libvirt.
+        /// Connection URI for libvirt (`qemu:///system`, `qemu+ssh://user@host:22/system`).
         public var uri: String?
+        /// libvirt over SSH: private key file (the URI's `keyfile=`).
+        public var sshKey: String?
+        /// libvirt over SSH: a known_hosts file (`known_hosts=`, honoured by the `+libssh`/`+libssh2`
+        /// transports; `+ssh` runs the system ssh client, which reads the user's known_hosts), or
+        /// `ignore` to skip host key checks (`no_verify=1`, every SSH transport).
+        public var knownHosts: String?
+        /// Proxy: the upstream vmgate's native API base URL (`https://gw2:8080/api/v1`).
+        public var url: String?
+        /// Proxy: the upstream backend this backend represents.
+        public var upstreamBackend: String?
+        /// Proxy: bearer token sent to the upstream.
+        public var token: String?
+        /// Proxy: HTTP basic auth user and password.
+        public var username: String?
+        public var password: String?
+        /// Proxy: CA bundle, client certificate and key (PEM files) for TLS.
+        public var caFile: String?
+        public var clientCertificate: String?
+        public var clientKey: String?
+        /// Proxy: skip TLS verification (lab use only).
+        public var insecure: Bool?
+        /// Proxy: connect and whole-request timeouts in seconds.
+        public var connectTimeoutSeconds: Double?
+        public var timeoutSeconds: Double?
+        /// Proxy: seconds between polls of the upstream list for events (0 disables).
+        public var pollIntervalSeconds: Double?
         /// Threads for blocking calls.
         public var threads: Int?
         /// Keepalive interval in seconds and missed-reply count.

@@ -1,1 +1,70 @@
-// IMDialect: routes, wire types, mapping and errors of this dialect live in this folder.
+public import DialectKit
+import Foundation
+import HTTPTypes
+import GatewayCore
+public import Hummingbird
+import Spec
+
+/// The Infrastructure Manager (IM) REST API at `/im` by default: infrastructures described
+/// in RADL, each a run-time fleet group of machines.
+///
+/// Options: `users` (`user1:pass1,user2:sha256:<salt>:<hex sha256(salt+password)>`; when unset any username/password pair is
+/// accepted and infrastructures are scoped per username), `group` (group whose template and
+/// backends new infrastructures start from; the fleet's default group otherwise), `version`
+/// (reported by `GET /version`).
+public struct IMDialect: Dialect {
+    public static let name = "im"
+    public static let defaultPrefix = "/im"
+    let environment: DialectEnvironment
+    let users: [String: String]
+    let repository: IMRepository
+
+    /// Creates the dialect.
+    public init(environment: DialectEnvironment) {
+        self.environment = environment
+        self.users = IMAuth.users(environment.options["users"])
+        self.repository = IMRepository(store: environment.fleet.store)
+    }
+
+    var fleet: Fleet { environment.fleet }
+    var version: String { environment.options["version"] ?? "1.17.0" }
+
+    public func routes() -> RouteCollection<GatewayContext> {
+        let routes = RouteCollection(context: GatewayContext.self)
+        routes.add(middleware: DialectMetricsMiddleware(dialect: Self.name))
+        routes.add(middleware: IMErrorMiddleware())
+        routes.get("/version") { request, _ in
+            try IMWire.respond(request, .text(version), field: "version")
+        }
+        addInfrastructureRoutes(to: routes)
+        addPropertyRoutes(to: routes)
+        addVMRoutes(to: routes)
+        return routes
+    }
+
+    /// The authenticated caller of a request (401 otherwise).
+    func caller(_ request: Request) throws -> IMCaller {
+        try IMAuth.authenticate(request.headers[HTTPField.Name("Authorization")!], users: users)
+    }
+
+    /// The infrastructure `id` if `caller` owns it: 404 when it does not exist, 403 when it is someone else's.
+    func owned(_ id: String, by caller: IMCaller) async throws -> IMInfrastructure {
+        guard let infrastructure = try await repository.get(id) else {
+            throw IMFailure(404, "Invalid infrastructure ID or access not granted: \(id)")
+        }
+        guard infrastructure.owner == caller.user else {
+            throw IMFailure(403, "Access to this infrastructure not granted.")
+        }
+        return infrastructure
+    }
+
+    /// `http://<Host>/<prefix>`: IM answers absolute URIs, which its clients take apart.
+    func base(_ request: Request) -> String {
+        let host = request.head.authority ?? "localhost"
+        return "http://\(host)\(environment.prefix)"
+    }
+
+    func infrastructureURI(_ request: Request, _ id: String) -> String { "\(base(request))/infrastructures/\(id)" }
+
+    func vmURI(_ request: Request, _ id: String, _ vm: Int) -> String { "\(infrastructureURI(request, id))/vms/\(vm)" }
+}

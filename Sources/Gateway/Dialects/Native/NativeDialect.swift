@@ -23,6 +23,7 @@ public struct NativeDialect: Dialect {
         addCatalogRoutes(to: routes)
         addStorageRoutes(to: routes)
         addSystemRoutes(to: routes)
+        addBackendRoutes(to: routes)
         return routes
     }
 }

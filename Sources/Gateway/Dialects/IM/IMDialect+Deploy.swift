@@ -1,0 +1,171 @@
+import DialectKit
+import Foundation
+import GatewayCore
+import Spec
+
+extension IMDialect {
+    /// Deploys the `deploy` sentences of `document` into an infrastructure; returns the new VM
+    /// ids. On failure the VMs created by this call are removed again.
+    func addResources(_ document: RADLDocument, to infrastructure: IMInfrastructure, contextualize: Bool) async throws -> [Int] {
+        try document.validate(known: infrastructure.document)
+        let merged = infrastructure.document.merging(document)
+        var created: [IMVM] = []
+        do {
+            for deploy in document.deploys where deploy.count > 0 {
+                guard deploy.count <= 100 else { throw IMFailure(400, "deploy \(deploy.system) asks for more than 100 VMs") }
+                guard let system = merged.system(deploy.system) else {
+                    throw IMFailure(400, "deploy names undefined system '\(deploy.system)'")
+                }
+                let request = try await machineRequest(system, merged, infrastructure)
+                for id in try await repository.reserveVMs(infrastructure.id, count: deploy.count) {
+                    created.append(try await deployVM(id, system, request, infrastructure, merged, contextualize: contextualize))
+                }
+            }
+        } catch {
+            for vm in created { try? await undeploy(vm) }
+            throw error
+        }
+        let vms = created
+        try await repository.update(infrastructure.id) { current in
+            current.document = current.document.merging(document)
+            current.vms += vms
+            let names = vms.map { "\($0.id)" }.joined(separator: ", ")
+            if !vms.isEmpty { current.contmsg += "Deployed VMs \(names).\n" }
+        }
+        return vms.map(\.id)
+    }
+
+    private func deployVM(
+        _ id: Int, _ system: RADLAspect, _ template: CreateMachineRequest, _ infrastructure: IMInfrastructure,
+        _ document: RADLDocument, contextualize: Bool
+    ) async throws -> IMVM {
+        var request = template
+        let name = "im-" + infrastructure.id.replacingOccurrences(of: "-", with: "") + "-\(id)"
+        request.name = name
+        request.extra["im.vm"] = "\(id)"
+        request.start = true
+        var outcome = IMContextOutcome(ok: true, message: "Contextualization skipped (context=false).\n")
+        if contextualize {
+            let plan = recipePlan(system: system.id, vm: id, document: document)
+            outcome = IMContextOutcome(ok: plan.ok, message: plan.log)
+            if plan.userData != nil {
+                let backend = try backend(for: request, infrastructure)
+                request.backend = backend
+                outcome = await prepareSeed(plan, machineName: name, system: system.id, vm: id, backend: backend)
+                request.cdrom = outcome.seed
+            }
+        }
+        let machine: Machine
+        do { machine = try await fleet.createMachine(request) } catch {
+            if let seed = outcome.seed { await deleteSeed(seed, backend: request.backend) }
+            throw error
+        }
+        var vm = IMVM(id: id, machine: machine.id, system: system)
+        vm.contextualized = contextualize ? outcome.ok : nil
+        vm.contmsg = outcome.message
+        vm.seed = outcome.seed
+        return vm
+    }
+
+    /// The backend a VM goes to when it must be known before creation (for its seed volume):
+    /// the explicit one, else the group's first.
+    private func backend(for request: CreateMachineRequest, _ infrastructure: IMInfrastructure) throws -> String {
+        if let backend = request.backend { return backend }
+        if let first = fleet.groups.group(infrastructure.group)?.backends.first { return first }
+        guard let first = fleet.backends.names.first else { throw SpecError.unavailable("no backend is configured") }
+        return first
+    }
+
+    /// The create request for one VM of `system`: template from `disk.0.image.url` (or the
+    /// group's), cpu and memory from lower bounds, network from the connected network's `provider_id`.
+    func machineRequest(_ system: RADLAspect, _ document: RADLDocument, _ infrastructure: IMInfrastructure) async throws
+        -> CreateMachineRequest
+    {
+        var request = CreateMachineRequest(group: infrastructure.group, backend: infrastructure.backend)
+        request.extra = ["im.infrastructure": infrastructure.id, "im.system": system.id]
+        if let cpus = system.lowerBound("cpu.count") {
+            guard cpus >= 1, cpus <= 64 else { throw IMFailure(400, "cpu.count must be between 1 and 64") }
+            request.vcpus = Int(cpus.rounded(.up))
+        }
+        if let memory = Self.bytes(system, "memory.size") {
+            let mib = max(16, Int((memory / 1_048_576).rounded(.up)))
+            guard mib <= 1_048_576 else { throw IMFailure(400, "memory.size is too large") }
+            request.memoryKiB = mib * 1024
+        }
+        if let url = system.value("disk.0.image.url").flatMap(Self.firstURL) {
+            request.template = try await template(forImage: url)
+        }
+        if let connection = system.string("net_interface.0.connection"), let network = document.network(connection),
+            let provider = network.string("provider_id")
+        {
+            request.network = provider
+        }
+        if request.template == nil, fleet.groups.group(infrastructure.group)?.template == nil,
+            let disk = Self.bytes(system, "disk.0.size")
+        {
+            request.diskBytes = Int(disk)
+        }
+        return request
+    }
+
+    static func firstURL(_ value: RADLValue) -> String? {
+        if case .list(let urls) = value { return urls.first }
+        return value.text
+    }
+
+    /// A size feature in bytes; units are read as binary multiples (`512m` = 512 MiB), as IM's
+    /// connectors treat them; a bare number is bytes.
+    static func bytes(_ system: RADLAspect, _ name: String) -> Double? {
+        let candidates = system.features.filter { $0.name == name && ["=", ">=", ">"].contains($0.op) }
+        return candidates.compactMap { feature -> Double? in
+            guard case .number(let value, let unit) = feature.value else { return feature.value.scalar }
+            guard var unit = unit?.uppercased(), !unit.isEmpty else { return value }
+            if unit.hasSuffix("B") { unit.removeLast() }
+            if unit.hasSuffix("I") { unit.removeLast() }
+            let powers = ["K": 1.0, "M": 2.0, "G": 3.0, "T": 4.0]
+            return value * pow(1024, powers[unit] ?? 0)
+        }.max()
+    }
+
+    /// Maps an image URL to a vmgate template: the last path component names a template
+    /// (`vmgate://host/demo`, `one://host/demo`), or the last two name `pool/volume`, for which a
+    /// template `img-<pool>-<volume>` is registered on first use.
+    func template(forImage url: String) async throws -> String {
+        var path = Substring(url)
+        if let scheme = url.range(of: "://") { path = url[scheme.upperBound...] }
+        let parts = path.split(separator: "/").map(String.init)
+        guard let last = parts.last, !last.isEmpty else { throw IMFailure(400, "disk.0.image.url '\(url)' names no image") }
+        if (try? await fleet.store.template(named: last)) != nil { return last }
+        if parts.count >= (url.contains("://") ? 3 : 2) {
+            let pool = parts[parts.count - 2]
+            if (try? await fleet.volume(last, inPool: pool)) != nil {
+                let name = "img-\(pool)-\(last)"
+                try NameRules.validate(name, what: "image template name")
+                if try await fleet.store.template(named: name) == nil {
+                    try await fleet.store.saveTemplate(Template(name: name, disks: [TemplateDisk(index: 0, pool: pool, volume: last)]))
+                }
+                return name
+            }
+        }
+        throw IMFailure(400, "disk.0.image.url '\(url)': no vmgate template named '\(last)' and no such pool/volume")
+    }
+
+    /// Deletes a VM's machine and its seed volume.
+    func undeploy(_ vm: IMVM) async throws {
+        if let machine = vm.machine {
+            do { try await fleet.deleteMachine(machine) } catch let error as SpecError where error.kind == .notFound {}
+        }
+        if let seed = vm.seed { await deleteSeed(seed, backend: vm.machine.flatMap { MachineRef(id: $0)?.backend }) }
+    }
+
+    /// Starts or powers off one VM when it is not already in that state.
+    func power(_ infrastructure: IMInfrastructure, _ vm: IMVM, _ action: MachineAction) async throws {
+        guard let id = vm.machine else { throw IMFailure(400, "VM \(vm.id) was never created: \(vm.failure ?? "")") }
+        let machine = try await fleet.machine(id)
+        if action.allowedFrom.contains(machine.state) { _ = try await fleet.perform(action, on: id) }
+        let stopped = action == .poweroff || action == .shutdown
+        try await repository.update(infrastructure.id) { current in
+            if let index = current.vms.firstIndex(where: { $0.id == vm.id }) { current.vms[index].stopped = stopped }
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Spec
+
+/// Checks user names and passwords for the `/token` routes (vmpooler's "authentication store").
+public protocol VMPoolerAuthProvider: Sendable {
+    /// Whether authentication is configured at all; without it `/token` answers 404 and VMs need no token.
+    var isEnabled: Bool { get }
+    /// Whether `password` is `user`'s password.
+    func authenticate(user: String, password: String) async -> Bool
+}
+
+/// Users from configuration: `user:salt:sha256hex(salt + password)` entries, comma-separated.
+///
+/// Make an entry with `printf '%s' "$SALT$PASSWORD" | sha256sum`.
+public struct StaticUserAuth: VMPoolerAuthProvider {
+    /// One configured user.
+    public struct Entry: Sendable, Hashable {
+        /// Salt prepended to the password.
+        public var salt: String
+        /// Lowercase hex SHA-256 of salt + password.
+        public var hash: String
+    }
+
+    let users: [String: Entry]
+
+    /// Creates the provider.
+    public init(users: [String: Entry]) { self.users = users }
+
+    public var isEnabled: Bool { !users.isEmpty }
+
+    public func authenticate(user: String, password: String) async -> Bool {
+        guard let entry = users[user] else { return false }
+        let computed = SHA256.hex(entry.salt + password)
+        // Compare without an early exit.
+        guard computed.utf8.count == entry.hash.utf8.count else { return false }
+        return zip(computed.utf8, entry.hash.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// Parses the `users` option.
+    public static func parse(_ option: String) throws -> [String: Entry] {
+        var users: [String: Entry] = [:]
+        for item in option.split(separator: ",") {
+            let parts = item.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false)
+                .map(String.init)
+            guard parts.count == 3, !parts[0].isEmpty,
+                parts[2].count == 64, parts[2].allSatisfy({ $0.isHexDigit })
+            else {
+                throw SpecError.invalid("vmpooler option 'users': expected 'user:salt:sha256hex', got '\(item)'")
+            }
+            users[parts[0]] = Entry(salt: parts[1], hash: parts[2].lowercased())
+        }
+        return users
+    }
+}

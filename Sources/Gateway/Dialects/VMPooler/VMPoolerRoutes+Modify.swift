@@ -1,0 +1,112 @@
+import DialectKit
+import Foundation
+import GatewayCore
+import HTTPTypes
+import Hummingbird
+import Spec
+
+extension VMPoolerDialect {
+    /// `PUT /vm/<hostname>`: validates every parameter first, then applies them all.
+    func modify(_ name: String, request: Request, context: GatewayContext) async throws -> Response {
+        let hostname = PoolManager.shorten(name)
+        guard let vm = manager.vm(hostname), vm.state != .destroyed, vm.state != .completed else {
+            throw VMPoolerError.notFound("no VM named '\(hostname)'")
+        }
+        try await authorize(request, for: vm)
+        guard let body = try await Self.jsonObject(request, context) else {
+            throw VMPoolerError.badRequest("expected a JSON object with 'lifetime' and/or 'tags'")
+        }
+        var failures: [String] = []
+        var lifetime: Double?
+        var tags: [String: String]?
+        for key in body.keys.sorted() {
+            switch key {
+            case "lifetime":
+                let raw = body[key]
+                let value = (raw as? String).flatMap(Int.init) ?? (raw as? Int)
+                guard let value, value > 0 else {
+                    failures.append("You provided a lifetime (\(raw.map { "\($0)" } ?? "null")) but you must provide a positive number.")
+                    continue
+                }
+                guard Double(value) <= settings.maxLifetime else {
+                    failures.append(
+                        "You provided a lifetime (\(value)) that exceeds the configured maximum of \(Self.number(settings.maxLifetime)).")
+                    continue
+                }
+                lifetime = Double(value)
+            case "tags":
+                guard let object = body[key] as? [String: Any], let parsed = Self.tagValues(object) else {
+                    failures.append("You provided tags as something other than a hash of strings.")
+                    continue
+                }
+                tags = parsed
+            default:
+                failures.append("Unknown argument \(key).")
+            }
+        }
+        guard failures.isEmpty else {
+            throw VMPoolerError(.badRequest, failures.joined(separator: " "), extra: ["failure": .array(failures.map { .string($0) })])
+        }
+        manager.modify(hostname) { vm in
+            if let lifetime { vm.lifetimeHours = lifetime }
+            if let tags { vm.tags.merge(tags) { _, new in new } }
+        }
+        await manager.persist(hostname)
+        if let tags, !tags.isEmpty {
+            try? await fleet.store.record(HistoryEvent(
+                kind: Self.tagEvent, subject: hostname, attributes: tags.merging(["group": vm.pool]) { tag, _ in tag }))
+        }
+        return try JSONWire.response(["ok": true] as VMPoolerJSON)
+    }
+
+    /// History kind of tag assignments (for `/summary`).
+    static let tagEvent = "vmpooler.tags"
+
+    /// Tag values must be strings (numbers and booleans are accepted as their text); keys non-empty.
+    static func tagValues(_ object: [String: Any]) -> [String: String]? {
+        var tags: [String: String] = [:]
+        for (key, value) in object {
+            guard !key.isEmpty, key.count <= 128 else { return nil }
+            switch value {
+            case let string as String: tags[key] = string
+            case let number as NSNumber: tags[key] = number.stringValue
+            default: return nil
+            }
+            guard tags[key]!.count <= 1024 else { return nil }
+        }
+        return tags
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+
+    // MARK: Tokens on requests
+
+    /// The caller behind `X-AUTH-TOKEN`; nil without auth or without the header; 401 for an unknown token.
+    func requester(_ request: Request) async throws -> Requester? {
+        guard auth.isEnabled, let value = request.headers[Self.tokenHeader] else { return nil }
+        guard var token = try await fleet.store.token(value) else {
+            throw VMPoolerError.unauthorized("invalid token")
+        }
+        token.lastUsedAt = Date()
+        try? await fleet.store.saveToken(token)
+        return Requester(token: token.value, user: token.user)
+    }
+
+    /// With auth configured, a valid token is required, and a VM checked out with another
+    /// user's token cannot be touched.
+    func authorize(_ request: Request, for vm: PoolVM) async throws {
+        guard auth.isEnabled else { return }
+        guard let requester = try await requester(request) else {
+            throw VMPoolerError.unauthorized("this route needs a token in X-AUTH-TOKEN")
+        }
+        if let owner = vm.token, owner != requester.token, let ownerUser = try await fleet.store.token(owner)?.user,
+            ownerUser != requester.user
+        {
+            throw VMPoolerError.unauthorized("VM '\(vm.hostname)' belongs to another user")
+        }
+    }
+
+    static let tokenHeader = HTTPField.Name("X-AUTH-TOKEN")!
+}

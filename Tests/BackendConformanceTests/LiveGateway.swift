@@ -1,0 +1,101 @@
+import Foundation
+import Gateway
+import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A second vmgate running for real on a loopback port, for proxy backends to point at.
+final class LiveGateway: Sendable {
+    let gateway: Gateway
+    let port: Int
+    private let server: Task<Void, any Error>
+
+    /// The native API base URL.
+    var url: String { "http://127.0.0.1:\(port)/api/v1" }
+
+    private init(gateway: Gateway, port: Int, server: Task<Void, any Error>) {
+        self.gateway = gateway
+        self.port = port
+        self.server = server
+    }
+
+    /// Builds `configuration` and serves it on `port` (a free one when nil) until ``stop()``.
+    static func start(_ configuration: GatewayConfiguration, port: Int? = nil) async throws -> LiveGateway {
+        var config = configuration
+        let port = try port ?? freePort()
+        config.listen = .init(host: "127.0.0.1", port: port)
+        var logger = Logger(label: "upstream")
+        logger.logLevel = .critical
+        let gateway = try await Gateway.build(configuration: config, logger: logger)
+        let server = Task { try await gateway.application.runService(gracefulShutdownSignals: []) }
+        let deadline = Date().addingTimeInterval(15)
+        while !isListening(port) {
+            guard Date() < deadline else {
+                server.cancel()
+                await gateway.close()
+                throw CancellationError()
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return LiveGateway(gateway: gateway, port: port, server: server)
+    }
+
+    /// Stops serving and closes the gateway's backends; the port refuses connections afterwards.
+    func stop() async {
+        server.cancel()
+        _ = try? await server.value
+        await gateway.close()
+    }
+
+    /// A port nothing listens on right now.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        defer { close(fd) }
+        var address = loopback(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Whether something accepts TCP connections on 127.0.0.1:`port`.
+    static func isListening(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = loopback(port: port)
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    private static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        return address
+    }
+}
+
+extension LiveGateway {
+    /// Runs `body` with a live gateway and always stops it.
+    static func with(
+        _ configuration: GatewayConfiguration, _ body: (LiveGateway) async throws -> Void
+    ) async throws {
+        let live = try await start(configuration)
+        do { try await body(live) } catch {
+            await live.stop()
+            throw error
+        }
+        await live.stop()
+    }
+}
