@@ -24,6 +24,7 @@ store: {path: $BENCH_WORK/store.sqlite}
 backends:
   - name: local
     uri: "$BACKEND_URI"
+    threads: ${THREADS:-16}   # blocking libvirt calls in flight at once: the bound on a cluster action's concurrency
     defaultPool: $POOL
     $SEED
 templates:

@@ -70,11 +70,15 @@ final class PrivateSSHD: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    /// Stops (SIGSTOP) or continues (SIGCONT) every session of this sshd: the host "freezes"
-    /// with its TCP connections still open.
+    /// Stops (SIGSTOP) or continues (SIGCONT) the sshd processes serving this sshd's sessions:
+    /// the network side "freezes" with its TCP connections still open. Their children
+    /// (`virt-ssh-helper`, a client of the shared libvirtd) are left running.
     func freezeSessions(_ frozen: Bool) {
         guard let pid = lock.withLock({ process?.processIdentifier }) else { return }
-        for child in Self.descendants(of: pid) { Glibc.kill(child, frozen ? SIGSTOP : SIGCONT) }
+        for child in Self.descendants(of: pid) {
+            let name = (try? String(contentsOfFile: "/proc/\(child)/comm", encoding: .utf8)) ?? ""
+            if name.hasPrefix("sshd") { Glibc.kill(child, frozen ? SIGSTOP : SIGCONT) }
+        }
     }
 
     /// Stops sshd and removes its files.

@@ -83,27 +83,14 @@ extension CometDialect {
             name: body.name, backends: backends, template: body.template, size: size, placement: .roundRobin,
             options: [Self.clusterOption: "true"])
         try await fleet.groups.create(group)
-        let fleet = self.fleet
-        let created = await withTaskGroup(of: Result<Machine, any Error>.self) { tasks in
-            for _ in 0..<size {
-                tasks.addTask {
-                    do { return .success(try await fleet.createMachine(CreateMachineRequest(group: group.name))) } catch {
-                        return .failure(error)
-                    }
-                }
-            }
-            var results: [Result<Machine, any Error>] = []
-            for await result in tasks { results.append(result) }
-            return results
-        }
-        let firstError = created.compactMap { result -> (any Error)? in
-            if case .failure(let error) = result { return error }
-            return nil
-        }.first
-        if let firstError {
-            for case .success(let machine) in created { try? await fleet.deleteMachine(machine.id) }
+        // One after another: concurrent volume builds in one libvirt pool can fail spuriously.
+        var created: [Machine] = []
+        do {
+            for _ in 0..<size { created.append(try await fleet.createMachine(CreateMachineRequest(group: group.name))) }
+        } catch {
+            for machine in created { try? await fleet.deleteMachine(machine.id) }
             try? await fleet.groups.delete(group.name)
-            throw firstError
+            throw error
         }
         return group
     }

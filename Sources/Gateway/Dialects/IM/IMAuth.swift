@@ -1,3 +1,4 @@
+import DialectKit
 import Foundation
 import Spec
 
@@ -105,16 +106,8 @@ enum IMAuth {
     static func matches(_ configured: String, _ password: String) -> Bool {
         let parts = configured.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
         if parts.count == 3, parts[0] == "sha256" {
-            return constantTimeEqual(parts[2].lowercased(), IMSHA256.hex(String(parts[1]) + password))
+            return PasswordDigest.matches(password: password, salt: String(parts[1]), expected: String(parts[2]))
         }
-        return constantTimeEqual(configured, password)
-    }
-
-    private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        var diff = x.count ^ y.count
-        for i in 0..<max(x.count, y.count) { diff |= Int((i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)) }
-        return diff == 0
+        return PasswordDigest.constantTimeEqual(configured, password)
     }
 }

@@ -1,3 +1,4 @@
+import DialectKit
 import Foundation
 import Spec
 
@@ -30,10 +31,7 @@ public struct StaticUserAuth: VMPoolerAuthProvider {
 
     public func authenticate(user: String, password: String) async -> Bool {
         guard let entry = users[user] else { return false }
-        let computed = SHA256.hex(entry.salt + password)
-        // Compare without an early exit.
-        guard computed.utf8.count == entry.hash.utf8.count else { return false }
-        return zip(computed.utf8, entry.hash.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        return PasswordDigest.matches(password: password, salt: entry.salt, expected: entry.hash)
     }
 
     /// Parses the `users` option.
