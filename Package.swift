@@ -175,6 +175,8 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "Spec", "Store", "GatewayCore", "GatewayTestSupport",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
