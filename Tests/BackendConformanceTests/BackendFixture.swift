@@ -37,11 +37,13 @@ struct BackendFixture: Sendable, CustomStringConvertible {
     static let testDriver = BackendFixture(
         name: "libvirt-test", pool: "vmgate", base: "base.qcow2", network: "default",
         open: {
-            guard let url = Bundle.module.url(forResource: "node", withExtension: "xml", subdirectory: "Fixtures") else {
+            guard let url = Bundle.module.url(forResource: "node", withExtension: "xml", subdirectory: "Fixtures")
+            else {
                 throw SpecError.unavailable("Fixtures/node.xml missing from the test bundle")
             }
             let backend = LibvirtBackend(
-                name: "test", configuration: LibvirtConfiguration(uri: "test://\(url.path)", threads: 2), logger: logger)
+                name: "test", configuration: LibvirtConfiguration(uri: "test://\(url.path)", threads: 2), logger: logger
+            )
             try await backend.connect()
             return backend
         },

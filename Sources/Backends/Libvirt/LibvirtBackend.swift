@@ -20,6 +20,7 @@ public final class LibvirtBackend: Backend, Sendable {
     let logger: Logger
     let pool: NIOThreadPool
     let cache = MachineCache()
+    let serializer = KeyedSerializer()
     let hub = EventHub()
     let link: Mutex<LinkState>
     let notes: AsyncStream<DomainNote>.Continuation
@@ -88,20 +89,24 @@ public final class LibvirtBackend: Backend, Sendable {
     func mutate(
         _ machine: String, _ body: @escaping @Sendable (LibvirtConnection) throws -> Machine?
     ) async throws -> Machine? {
-        let ticket = cache.ticket()
-        let result = try await run(body)
-        cache.store(result, named: result?.name ?? machine, ticket: ticket)
-        return result
+        try await serializer.run(machine) {
+            let ticket = self.cache.ticket()
+            let result = try await self.run(body)
+            self.cache.store(result, named: result?.name ?? machine, ticket: ticket)
+            return result
+        }
     }
 
     /// Runs a mutation that returns the machine afterwards and stores it in the cache.
     func mutateMachine(
         _ machine: String, _ body: @escaping @Sendable (LibvirtConnection) throws -> Machine
     ) async throws -> Machine {
-        let ticket = cache.ticket()
-        let result = try await run(body)
-        cache.store(result, named: result.name, ticket: ticket)
-        return result
+        try await serializer.run(machine) {
+            let ticket = self.cache.ticket()
+            let result = try await self.run(body)
+            self.cache.store(result, named: result.name, ticket: ticket)
+            return result
+        }
     }
 
     /// Re-reads one machine from libvirt into the cache.

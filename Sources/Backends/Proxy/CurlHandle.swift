@@ -94,7 +94,8 @@ final class CurlHandle: @unchecked Sendable {
                 set(CURLOPT_COPYPOSTFIELDS, "")
             } else {
                 body.withUnsafeBytes { bytes in
-                    _ = vmgate_curl_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
+                    _ = vmgate_curl_easy_setopt_pointer(
+                        handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: bytes.baseAddress))
                 }
             }
         }
@@ -105,7 +106,8 @@ final class CurlHandle: @unchecked Sendable {
         let code = curl_easy_perform(handle)
         guard code == CURLE_OK else {
             let text = curl_easy_strerror(code).map { String(cString: $0) } ?? "error \(code.rawValue)"
-            throw SpecError.unavailable("upstream \(redact(request.url)) is unreachable: \(text)", cause: "curl \(code.rawValue)")
+            throw SpecError.unavailable(
+                "upstream \(redact(request.url)) is unreachable: \(text)", cause: "curl \(code.rawValue)")
         }
         var status = 0
         _ = vmgate_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)

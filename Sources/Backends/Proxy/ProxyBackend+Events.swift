@@ -7,7 +7,8 @@ extension ProxyBackend {
     /// and revert between two polls are not seen, which is why the `events` capability is
     /// not announced; the stream is a convenience for dashboards, not a guarantee.
     public func events() -> AsyncStream<MachineEvent> {
-        let (stream, continuation) = AsyncStream.makeStream(of: MachineEvent.self, bufferingPolicy: .bufferingNewest(1024))
+        let (stream, continuation) = AsyncStream.makeStream(
+            of: MachineEvent.self, bufferingPolicy: .bufferingNewest(1024))
         let interval = configuration.pollInterval
         guard interval > 0 else {
             continuation.finish()
@@ -20,7 +21,9 @@ extension ProxyBackend {
                 if let list = try? await self.machines() {
                     let current = Dictionary(list.map { ($0.name, $0.state) }, uniquingKeysWith: { first, _ in first })
                     if let known {
-                        for event in Self.changes(from: known, to: current, backend: self.name) { continuation.yield(event) }
+                        for event in Self.changes(from: known, to: current, backend: self.name) {
+                            continuation.yield(event)
+                        }
                     }
                     known = current
                 }
@@ -33,7 +36,9 @@ extension ProxyBackend {
     }
 
     /// The events that explain the step from `old` to `new` machine states.
-    static func changes(from old: [String: MachineState], to new: [String: MachineState], backend: String) -> [MachineEvent] {
+    static func changes(from old: [String: MachineState], to new: [String: MachineState], backend: String)
+        -> [MachineEvent]
+    {
         var events: [MachineEvent] = []
         for (name, state) in new.sorted(by: { $0.key < $1.key }) {
             let ref = MachineRef(backend: backend, name: name)

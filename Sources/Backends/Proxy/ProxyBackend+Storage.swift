@@ -78,7 +78,8 @@ extension ProxyBackend {
     }
 
     /// Resizes a volume.
-    public func resizeVolume(named name: String, inPool pool: String, capacityBytes: Int) async throws -> StorageVolume {
+    public func resizeVolume(named name: String, inPool pool: String, capacityBytes: Int) async throws -> StorageVolume
+    {
         try await need(.volumeMaintenance, "volume resize")
         return local(try await send("POST", volumePath(name, pool, "/resize"), json: ["capacityBytes": capacityBytes]))
     }

@@ -94,7 +94,8 @@ public final class ProxyBackend: Backend, Sendable {
 
     private func loadCapabilities() async throws {
         struct Status: Decodable { var capabilities: [String] }
-        let response = try await send("GET", configuration.url + "/backends/" + ProxyWire.segment(configuration.upstreamBackend))
+        let response = try await send(
+            "GET", configuration.url + "/backends/" + ProxyWire.segment(configuration.upstreamBackend))
         let status = try decode(Status.self, response)
         let upstream = BackendCapabilities.parse(status.capabilities)
         state.withLock { $0.capabilities = upstream.subtracting(Self.unforwarded) }

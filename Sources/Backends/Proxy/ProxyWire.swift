@@ -37,7 +37,9 @@ public enum ProxyWire {
             return SpecError(kind, message, cause: cause)
         }
         let text = String(decoding: body.prefix(200), as: UTF8.self)
-        return SpecError(kind(forStatus: status), "upstream answered \(status) to \(what)\(text.isEmpty ? "" : ": \(text)")", cause: cause)
+        return SpecError(
+            kind(forStatus: status), "upstream answered \(status) to \(what)\(text.isEmpty ? "" : ": \(text)")",
+            cause: cause)
     }
 
     /// The Spec kind for an HTTP status without a native error body.

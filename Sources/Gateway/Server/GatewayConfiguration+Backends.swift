@@ -13,7 +13,11 @@ extension GatewayConfiguration.BackendSettings {
         var parameters: [(String, String)] = []
         if let key = sshKey { parameters.append(("keyfile", key)) }
         if let known = knownHosts {
-            if known == "ignore" { parameters.append(("no_verify", "1")) } else { parameters.append(("known_hosts", known)) }
+            if known == "ignore" {
+                parameters.append(("no_verify", "1"))
+            } else {
+                parameters.append(("known_hosts", known))
+            }
         }
         if isSSH, !parameters.isEmpty || sshKey != nil { parameters.append(("no_tty", "1")) }
         let existing = Self.parameterNames(of: uri)

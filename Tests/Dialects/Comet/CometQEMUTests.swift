@@ -3,6 +3,7 @@ import Gateway
 import GatewayTestSupport
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 /// Against real QEMU through libvirtd (set `VMGATE_QEMU_URI`): disk attach/detach, snapshots,
@@ -98,6 +99,11 @@ struct CometQEMUTests {
             // libvirt before 9.7 cannot revert external snapshots; whatever it says must be a clean answer.
             let (status, body, _) = try await client.send(.post, "\(base)/live/revert")
             #expect(status == .ok || (400..<500).contains(Int(status.code)), "\(status) \(String(buffer: body))")
+            // libvirt keeps the overlay out of the pool's volume list until a refresh, so the gateway
+            // cannot delete it with the VM; remove it here (the pool directory is local).
+            let vmDisk = try await client.list("/comet/cluster/\(cluster)/vms/\(vm)/storages").first
+            _ = try await client.send(.delete, "/comet/cluster/\(cluster)/vms/\(vm)?force=true")
+            if let path = vmDisk?["path"] as? String, path.hasSuffix(".live") { try? FileManager.default.removeItem(atPath: path) }
         }
     }
 
@@ -148,6 +154,40 @@ struct CometQEMUTests {
             let failed = try await client.waitForTask(try #require(missing.headers[.location]))
             #expect(failed["status"] as? String == "failed")
             _ = try await client.json(.get, "/comet/storagepools/\(Self.pool)/storagevolumes/\(name)", expect: .notFound)
+        }
+    }
+
+    @Test("a volume is imported from an http:// url fetched by the gateway (loopback server)")
+    func importFromHTTP() async throws {
+        let image = [UInt8]("QFI".utf8) + [0xFB] + [UInt8](repeating: 7, count: (1 << 20) - 4)
+        let router = Router()
+        router.get("/image.qcow2") { _, _ in Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: image))) }
+        router.get("/missing") { _, _ in Response(status: .notFound) }
+        let server = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await server.test(.live) { origin in
+            let port = try #require(origin.port)
+            try await TestGateway.run(CometTest.qemuConfiguration()) { client, _ in
+                let name = CometTest.unique("fetched") + ".img"
+                let (status, _, headers) = try await client.send(
+                    .post, "/comet/storagepools/\(Self.pool)/storagevolumes",
+                    json: #"{"name":"\#(name)","url":"http://127.0.0.1:\#(port)/image.qcow2"}"#)
+                #expect(status == .accepted)
+                let task = try await client.waitForTask(try #require(headers[.location]))
+                // Not a valid qcow2 beyond its magic: the upload still lands byte for byte as the
+                // qcow2-format volume, so only the transfer is asserted here.
+                #expect(task["status"] as? String == "finished", "\(task)")
+                #expect((task["message"] as? String)?.contains("1048576 bytes, qcow2") == true, "\(task)")
+                _ = try await client.send(.delete, "/api/v1/storage/pools/\(Self.pool)/volumes/\(name)")
+
+                let (missing, _, missingHeaders) = try await client.send(
+                    .post, "/comet/storagepools/\(Self.pool)/storagevolumes",
+                    json: #"{"name":"\#(name)","url":"http://127.0.0.1:\#(port)/missing"}"#)
+                #expect(missing == .accepted)
+                let failed = try await client.waitForTask(try #require(missingHeaders[.location]))
+                #expect(failed["status"] as? String == "failed")
+                #expect((failed["message"] as? String)?.contains("404") == true, "\(failed)")
+                _ = try await client.json(.get, "/comet/storagepools/\(Self.pool)/storagevolumes/\(name)", expect: .notFound)
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import Gateway
 import GatewayTestSupport
 import Hummingbird
@@ -133,10 +134,10 @@ struct KimchiQEMUTests {
             defer { try? FileManager.default.removeItem(at: source) }
             try Data(repeating: 0, count: 2048).write(to: source.appendingPathComponent("boot.img"))
             let path = directory + "/" + name
-            try Self.run("/usr/bin/genisoimage", ["-quiet", "-V", "Fedora-S-dvd-x86_64-39", "-b", "boot.img", "-no-emul-boot",
+            try await Self.run("/usr/bin/genisoimage", ["-quiet", "-V", "Fedora-S-dvd-x86_64-39", "-b", "boot.img", "-no-emul-boot",
                 "-o", path, source.path])
             defer { try? FileManager.default.removeItem(atPath: path) }
-            try Self.run("/usr/bin/virsh", ["-q", "-c", uri, "pool-refresh", poolName])
+            try await Self.run("/usr/bin/virsh", ["-q", "-c", uri, "pool-refresh", poolName])
 
             let isos = try await client.list("/kimchi/storagepools/kimchi_isos/storagevolumes")
             let iso = try #require(isos.first { $0["name"] as? String == name })
@@ -177,12 +178,8 @@ struct KimchiQEMUTests {
         }
     }
 
-    static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(tool) \(arguments.joined(separator: " "))")
+    static func run(_ tool: String, _ arguments: [String]) async throws {
+        let outcome = try await ChildProcess.run(tool, arguments)
+        #expect(outcome.status == 0, "\(tool) \(arguments.joined(separator: " ")): \(outcome.errorOutput)")
     }
 }

@@ -19,14 +19,18 @@ struct BackendSettingsTests {
     func sshParameters() throws {
         let strict = try backend(
             "  - {name: r, uri: 'qemu+ssh://root@10.0.0.2:2222/system', sshKey: /k/id, knownHosts: /k/known_hosts}")
-        #expect(strict.libvirtURI == "qemu+ssh://root@10.0.0.2:2222/system?keyfile=/k/id&known_hosts=/k/known_hosts&no_tty=1")
-        let lax = try backend("  - {name: r, uri: 'qemu+ssh://root@h/system?socket=/s', sshKey: /k/id, knownHosts: ignore}")
+        #expect(
+            strict.libvirtURI
+                == "qemu+ssh://root@10.0.0.2:2222/system?keyfile=/k/id&known_hosts=/k/known_hosts&no_tty=1")
+        let lax = try backend(
+            "  - {name: r, uri: 'qemu+ssh://root@h/system?socket=/s', sshKey: /k/id, knownHosts: ignore}")
         #expect(lax.libvirtURI == "qemu+ssh://root@h/system?socket=/s&keyfile=/k/id&no_verify=1&no_tty=1")
         let explicit = try backend("  - {name: r, uri: 'qemu+ssh://h/system?keyfile=/mine', sshKey: /other}")
         #expect(explicit.libvirtURI == "qemu+ssh://h/system?keyfile=/mine&no_tty=1")
         let local = try backend("  - {name: l, uri: 'qemu:///system'}")
         #expect(local.libvirtURI == "qemu:///system")
-        let keepalive = try backend("  - {name: r, uri: 'qemu+ssh://h/system', keepaliveInterval: 2, keepaliveCount: 4}")
+        let keepalive = try backend(
+            "  - {name: r, uri: 'qemu+ssh://h/system', keepaliveInterval: 2, keepaliveCount: 4}")
         #expect(keepalive.libvirtConfiguration.keepAliveInterval == 2)
         #expect(keepalive.libvirtConfiguration.keepAliveCount == 4)
     }
@@ -76,7 +80,8 @@ struct BackendSettingsTests {
         #expect(!libvirt.endpoint.contains("hunter2"))
         #expect(libvirt.endpoint.contains("root@h:22"))
         let proxy = ProxyBackend(
-            name: "p", configuration: ProxyConfiguration(url: "https://ops:hunter2@gw2:8443/api/v1", upstreamBackend: "b"),
+            name: "p",
+            configuration: ProxyConfiguration(url: "https://ops:hunter2@gw2:8443/api/v1", upstreamBackend: "b"),
             logger: logger)
         #expect(proxy.endpoint == "https://ops:***@gw2:8443/api/v1#b")
         await proxy.close()

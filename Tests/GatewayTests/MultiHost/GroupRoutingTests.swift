@@ -12,7 +12,8 @@ import Testing
 struct GroupRoutingTests {
     @Test("a group moved to another backend reports the machines left behind as unreachable")
     func movedGroup() async throws {
-        let store = FileManager.default.temporaryDirectory.appendingPathComponent("vmgate-routing-\(UUID()).sqlite").path
+        let store = FileManager.default.temporaryDirectory.appendingPathComponent("vmgate-routing-\(UUID()).sqlite")
+            .path
         defer { try? FileManager.default.removeItem(atPath: store) }
         try await LiveGateway.with(TestGateway.configuration()) { upstream in
             // First run: `edge` routed to the proxy backend `remote`; one machine lands there.

@@ -60,7 +60,9 @@ final class MemoryReporter: Backend {
     }
     func storagePools() async throws -> [StoragePool] { try await inner.storagePools() }
     func storagePool(named name: String) async throws -> StoragePool { try await inner.storagePool(named: name) }
-    func createStoragePool(_ spec: StoragePoolSpec) async throws -> StoragePool { try await inner.createStoragePool(spec) }
+    func createStoragePool(_ spec: StoragePoolSpec) async throws -> StoragePool {
+        try await inner.createStoragePool(spec)
+    }
     func setStoragePool(named name: String, active: Bool) async throws -> StoragePool {
         try await inner.setStoragePool(named: name, active: active)
     }
@@ -78,5 +80,7 @@ final class MemoryReporter: Backend {
     func resizeVolume(named name: String, inPool pool: String, capacityBytes: Int) async throws -> StorageVolume {
         try await inner.resizeVolume(named: name, inPool: pool, capacityBytes: capacityBytes)
     }
-    func wipeVolume(named name: String, inPool pool: String) async throws { try await inner.wipeVolume(named: name, inPool: pool) }
+    func wipeVolume(named name: String, inPool pool: String) async throws {
+        try await inner.wipeVolume(named: name, inPool: pool)
+    }
 }

@@ -17,8 +17,12 @@ struct PlacementTests {
         placement: Group.Placement, freeMiB: (a: Int, b: Int) = (1024, 1024),
         _ body: (Fleet, MemoryReporter, MemoryReporter) async throws -> Void
     ) async throws {
-        let a = LibvirtBackend(name: "a", configuration: LibvirtConfiguration(uri: TestGateway.fixtureURI, threads: 2), logger: Self.logger)
-        let b = LibvirtBackend(name: "b", configuration: LibvirtConfiguration(uri: TestGateway.fixtureURI, threads: 2), logger: Self.logger)
+        let a = LibvirtBackend(
+            name: "a", configuration: LibvirtConfiguration(uri: TestGateway.fixtureURI, threads: 2), logger: Self.logger
+        )
+        let b = LibvirtBackend(
+            name: "b", configuration: LibvirtConfiguration(uri: TestGateway.fixtureURI, threads: 2), logger: Self.logger
+        )
         try await a.connect()
         try await b.connect()
         let reporterA = MemoryReporter(a, freeMiB: freeMiB.a)
@@ -27,7 +31,8 @@ struct PlacementTests {
         registry.use(reporterA, defaults: BackendDefaults(network: "default", pool: "vmgate"))
         registry.use(reporterB, defaults: BackendDefaults(network: "default", pool: "vmgate"))
         let store = try SQLiteStore.inMemory()
-        let groups = GroupDirectory(configured: [Group(name: "g", backends: ["a", "b"], placement: placement)], store: store)
+        let groups = GroupDirectory(
+            configured: [Group(name: "g", backends: ["a", "b"], placement: placement)], store: store)
         let fleet = Fleet(backends: registry, groups: groups, store: store, callTimeout: 5, logger: Self.logger)
         do { try await body(fleet, reporterA, reporterB) } catch {
             await a.close()
@@ -39,7 +44,9 @@ struct PlacementTests {
     }
 
     func create(_ fleet: Fleet, _ name: String) async throws -> String {
-        try await fleet.createMachine(CreateMachineRequest(name: name, group: "g", memoryKiB: 64 * 1024, diskBytes: 1 << 20)).backend
+        try await fleet.createMachine(
+            CreateMachineRequest(name: name, group: "g", memoryKiB: 64 * 1024, diskBytes: 1 << 20)
+        ).backend
     }
 
     @Test("round-robin alternates between the group's backends")

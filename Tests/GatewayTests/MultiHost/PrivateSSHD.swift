@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 
 #if canImport(Glibc)
     import Glibc
@@ -51,7 +52,10 @@ final class PrivateSSHD: @unchecked Sendable {
     func start() async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/sshd")
-        process.arguments = ["-D", "-f", directory.appendingPathComponent("sshd_config").path, "-E", directory.appendingPathComponent("sshd.log").path]
+        process.arguments = [
+            "-D", "-f", directory.appendingPathComponent("sshd_config").path, "-E",
+            directory.appendingPathComponent("sshd.log").path,
+        ]
         try process.run()
         lock.withLock { self.process = process }
         let deadline = Date().addingTimeInterval(15)
@@ -61,13 +65,24 @@ final class PrivateSSHD: @unchecked Sendable {
         }
     }
 
-    /// Kills this sshd and every session it spawned (the host "goes away").
-    func kill() {
-        guard let process = lock.withLock({ () -> Process? in defer { self.process = nil }; return self.process }) else { return }
+    /// Kills this sshd and every session it spawned (the host "goes away"), and waits until it is gone.
+    func kill() async {
+        guard let process = terminate() else { return }
+        await ChildProcess.waitForExit(process)
+    }
+
+    /// Sends SIGKILL to sshd and its sessions without waiting; returns the killed process.
+    @discardableResult
+    func terminate() -> Process? {
+        guard
+            let process = lock.withLock({ () -> Process? in
+                defer { self.process = nil }; return self.process
+            })
+        else { return nil }
         let pid = process.processIdentifier
         for child in Self.descendants(of: pid) { Glibc.kill(child, SIGKILL) }
         Glibc.kill(pid, SIGKILL)
-        process.waitUntilExit()
+        return process
     }
 
     /// Stops (SIGSTOP) or continues (SIGCONT) the sshd processes serving this sshd's sessions:
@@ -83,7 +98,7 @@ final class PrivateSSHD: @unchecked Sendable {
 
     /// Stops sshd and removes its files.
     func stop() {
-        kill()
+        terminate()
         try? FileManager.default.removeItem(at: directory)
     }
 

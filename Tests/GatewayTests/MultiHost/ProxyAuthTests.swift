@@ -33,7 +33,8 @@ struct ProxyAuthTests {
         let port = try LiveGateway.freePort()
         var logger = Logger(label: "fake-upstream")
         logger.logLevel = .critical
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
         let server = Task { try await app.runService(gracefulShutdownSignals: []) }
         while !LiveGateway.isListening(port) { try await Task.sleep(for: .milliseconds(20)) }
         do { try await body(port) } catch {
@@ -44,7 +45,8 @@ struct ProxyAuthTests {
         _ = try? await server.value
     }
 
-    static func proxy(_ url: String, token: String? = nil, user: String? = nil, password: String? = nil) -> ProxyBackend {
+    static func proxy(_ url: String, token: String? = nil, user: String? = nil, password: String? = nil) -> ProxyBackend
+    {
         ProxyBackend(
             name: "p",
             configuration: ProxyConfiguration(
@@ -82,7 +84,9 @@ struct ProxyAuthTests {
             }
             await #expect { try await proxy.hostInfo() } throws: { ($0 as? SpecError)?.kind == .unavailable }
             // A name is one path segment: a slash cannot reach another route.
-            await #expect { try await proxy.machine(named: "a/b") } throws: { ($0 as? SpecError)?.message == "a%2Fb is busy" }
+            await #expect { try await proxy.machine(named: "a/b") } throws: {
+                ($0 as? SpecError)?.message == "a%2Fb is busy"
+            }
             await proxy.close()
             await #expect { try await proxy.machines() } throws: { ($0 as? SpecError)?.kind == .unavailable }
         }

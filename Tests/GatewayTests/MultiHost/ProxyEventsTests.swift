@@ -2,11 +2,11 @@ import Foundation
 import GatewayCore
 import GatewayTestSupport
 import Logging
-@testable import Proxy
 import Spec
 import Testing
 
 @testable import Gateway
+@testable import Proxy
 
 /// The proxy's polled event stream.
 @Suite("Multi-host: proxy events")
@@ -15,7 +15,8 @@ struct ProxyEventsTests {
     func polledEvents() async throws {
         try await LiveGateway.with(TestGateway.configuration()) { upstream in
             let proxy = ProxyBackend(
-                name: "p", configuration: ProxyConfiguration(url: upstream.url, upstreamBackend: "local", pollInterval: 0.1),
+                name: "p",
+                configuration: ProxyConfiguration(url: upstream.url, upstreamBackend: "local", pollInterval: 0.1),
                 logger: Logger(label: "events"))
             try await proxy.connect()
             #expect(!proxy.capabilities.contains(.events), "polled events are not announced as pushed ones")
@@ -50,8 +51,9 @@ struct ProxyEventsTests {
         let events = ProxyBackend.changes(
             from: ["a": .running, "b": .paused, "c": .running, "gone": .shutoff],
             to: ["a": .paused, "b": .running, "c": .shutoff, "new": .running], backend: "p")
-        #expect(events.map { "\($0.machine.name):\($0.kind.rawValue)" } == [
-            "a:suspended", "b:resumed", "c:stopped", "new:defined", "new:started", "gone:undefined",
-        ])
+        #expect(
+            events.map { "\($0.machine.name):\($0.kind.rawValue)" } == [
+                "a:suspended", "b:resumed", "c:stopped", "new:defined", "new:started", "gone:undefined",
+            ])
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import Logging
 import Proxy
 import Spec
@@ -20,14 +21,15 @@ struct ProxyTLSTests {
         try Data("[]".utf8).write(to: files.appendingPathComponent("machines"))
         defer { try? FileManager.default.removeItem(at: dir) }
         for (name, subject) in [("server", "/CN=127.0.0.1"), ("client", "/CN=vmgate-proxy")] {
-            try run(
+            try await run(
                 "/usr/bin/openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", subject,
                 "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", dir.appendingPathComponent("\(name).key").path,
                 "-out", dir.appendingPathComponent("\(name).pem").path)
         }
         let port = try LiveGateway.freePort()
         var arguments = [
-            "s_server", "-quiet", "-WWW", "-accept", "127.0.0.1:\(port)", "-cert", dir.appendingPathComponent("server.pem").path,
+            "s_server", "-quiet", "-WWW", "-accept", "127.0.0.1:\(port)", "-cert",
+            dir.appendingPathComponent("server.pem").path,
             "-key", dir.appendingPathComponent("server.key").path,
         ]
         if mutual { arguments += ["-Verify", "1", "-CAfile", dir.appendingPathComponent("client.pem").path] }
@@ -39,23 +41,15 @@ struct ProxyTLSTests {
         server.standardError = FileHandle.nullDevice
         try server.run()
         defer {
-            // s_server ignores SIGTERM.
+            // s_server ignores SIGTERM; Foundation reaps it once it is gone.
             kill(server.processIdentifier, SIGKILL)
-            server.waitUntilExit()
         }
         while !LiveGateway.isListening(port) { try await Task.sleep(for: .milliseconds(20)) }
         try await body(port, dir)
     }
 
-    static func run(_ path: String, _ arguments: String...) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw POSIXError(.EIO) }
+    static func run(_ path: String, _ arguments: String...) async throws {
+        guard try await ChildProcess.run(path, arguments).status == 0 else { throw POSIXError(.EIO) }
     }
 
     static func machines(_ configuration: ProxyConfiguration) async -> Result<[Machine], SpecError> {
@@ -69,7 +63,8 @@ struct ProxyTLSTests {
         try await Self.withServer(mutual: false) { port, dir in
             let url = "https://127.0.0.1:\(port)/api/v1"
             let trusted = await Self.machines(
-                ProxyConfiguration(url: url, upstreamBackend: "b", caFile: dir.appendingPathComponent("server.pem").path))
+                ProxyConfiguration(
+                    url: url, upstreamBackend: "b", caFile: dir.appendingPathComponent("server.pem").path))
             #expect((try? trusted.get())?.isEmpty == true, "\(trusted)")
             let untrusted = await Self.machines(ProxyConfiguration(url: url, upstreamBackend: "b"))
             #expect((try? untrusted.get()) == nil)
@@ -86,7 +81,8 @@ struct ProxyTLSTests {
             let ca = dir.appendingPathComponent("server.pem").path
             let with = await Self.machines(
                 ProxyConfiguration(
-                    url: url, upstreamBackend: "b", caFile: ca, clientCertificate: dir.appendingPathComponent("client.pem").path,
+                    url: url, upstreamBackend: "b", caFile: ca,
+                    clientCertificate: dir.appendingPathComponent("client.pem").path,
                     clientKey: dir.appendingPathComponent("client.key").path))
             #expect((try? with.get())?.isEmpty == true, "\(with)")
             let without = await Self.machines(ProxyConfiguration(url: url, upstreamBackend: "b", caFile: ca))

@@ -10,16 +10,20 @@ import Testing
 /// all in one gateway. Needs the daemons of `scripts/lib.sh` (VMGATE_QEMU_URI, VMGATE_SSH_URI).
 @Suite(
     "Multi-host: remote libvirt", .serialized,
-    .enabled(if: ProcessInfo.processInfo.environment["VMGATE_QEMU_URI"] != nil
-        && ProcessInfo.processInfo.environment["VMGATE_SSH_URI"] != nil))
+    .enabled(
+        if: ProcessInfo.processInfo.environment["VMGATE_QEMU_URI"] != nil
+            && ProcessInfo.processInfo.environment["VMGATE_SSH_URI"] != nil))
 struct RemoteLibvirtTests {
     static let env = ProcessInfo.processInfo.environment
     static var pool: String { env["VMGATE_QEMU_POOL"] ?? "vmgate" }
 
     /// Test driver `local` (group default), `qemu` (group lab), `ssh` on `sshPort` (group far),
     /// and, with `upstream`, proxy `remote` (group edge).
-    static func configuration(sshPort: Int, upstream: String? = nil, store: String = ":memory:") throws -> GatewayConfiguration {
-        var config = upstream.map { MultiHostConfig.withProxy(to: $0, store: store) } ?? TestGateway.configuration(store: store)
+    static func configuration(sshPort: Int, upstream: String? = nil, store: String = ":memory:") throws
+        -> GatewayConfiguration
+    {
+        var config =
+            upstream.map { MultiHostConfig.withProxy(to: $0, store: store) } ?? TestGateway.configuration(store: store)
         let key = env["VMGATE_SSH_KEY"] ?? PrivateSSHD.keyDirectory + "/id_ed25519"
         let extra = try ConfigurationLoader.parse(
             """
@@ -49,22 +53,29 @@ struct RemoteLibvirtTests {
         return config
     }
 
-    static func unique(_ prefix: String) -> String { prefix + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16) }
+    static func unique(_ prefix: String) -> String {
+        prefix + "-" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+    }
 
     @Test("each group lands on its backend; a machine made over ssh is the host's and controllable everywhere")
     func threeTransportsAndAProxy() async throws {
         let sshPort = Int(Self.env["VMGATE_SSH_PORT"] ?? "2222") ?? 2222
         try await LiveGateway.with(TestGateway.configuration()) { upstream in
-            try await TestGateway.run(try Self.configuration(sshPort: sshPort, upstream: upstream.url)) { client, gateway in
+            try await TestGateway.run(try Self.configuration(sshPort: sshPort, upstream: upstream.url)) {
+                client, gateway in
                 let names = (lab: Self.unique("mh-lab"), far: Self.unique("mh-far"), edge: Self.unique("mh-edge"))
                 do {
-                    let lab = try await client.json(.post, "/api/v1/machines", json: #"{"name":"\#(names.lab)","group":"lab"}"#, expect: .created)
+                    let lab = try await client.json(
+                        .post, "/api/v1/machines", json: #"{"name":"\#(names.lab)","group":"lab"}"#, expect: .created)
                     #expect(lab["id"] as? String == "qemu:\(names.lab)")
-                    let far = try await client.json(.post, "/api/v1/machines", json: #"{"name":"\#(names.far)","group":"far"}"#, expect: .created)
+                    let far = try await client.json(
+                        .post, "/api/v1/machines", json: #"{"name":"\#(names.far)","group":"far"}"#, expect: .created)
                     #expect(far["id"] as? String == "ssh:\(names.far)")
-                    let edge = try await client.json(.post, "/api/v1/machines", json: #"{"name":"\#(names.edge)","group":"edge"}"#, expect: .created)
+                    let edge = try await client.json(
+                        .post, "/api/v1/machines", json: #"{"name":"\#(names.edge)","group":"edge"}"#, expect: .created)
                     #expect(edge["id"] as? String == "remote:\(names.edge)")
-                    let home = try await client.json(.post, "/api/v1/machines", json: #"{"name":"mh-home"}"#, expect: .created)
+                    let home = try await client.json(
+                        .post, "/api/v1/machines", json: #"{"name":"mh-home"}"#, expect: .created)
                     #expect(home["id"] as? String == "local:mh-home")
 
                     // The ssh backend reaches the same libvirtd as qemu:///system: the machine is really there.
@@ -79,7 +90,8 @@ struct RemoteLibvirtTests {
                     }
                     #expect(viaLocal, "the start over ssh is seen through the local connection")
                     _ = try await client.json(.post, "/api/v1/machines/qemu:\(names.far)/actions/poweroff")
-                    #expect(try await eventually { try await gateway.fleet.machine("ssh:\(names.far)").state == .shutoff })
+                    #expect(
+                        try await eventually { try await gateway.fleet.machine("ssh:\(names.far)").state == .shutoff })
 
                     let backends = try await client.list("/api/v1/backends")
                     #expect(Set(backends.compactMap { $0["name"] as? String }) == ["local", "qemu", "ssh", "remote"])
@@ -88,7 +100,9 @@ struct RemoteLibvirtTests {
                         #expect(backend["host"] != nil, "\(backend)")
                     }
                     let ssh = try #require(backends.first { $0["name"] as? String == "ssh" })
-                    #expect((ssh["endpoint"] as? String)?.hasPrefix("qemu+ssh://root@127.0.0.1:\(sshPort)/system?keyfile=") == true)
+                    #expect(
+                        (ssh["endpoint"] as? String)?.hasPrefix("qemu+ssh://root@127.0.0.1:\(sshPort)/system?keyfile=")
+                            == true)
                     #expect((ssh["capabilities"] as? [String])?.contains("liveDiskSnapshots") == true)
                 } catch {
                     await Self.cleanUp(gateway, [("qemu", names.lab), ("qemu", names.far), ("remote", names.edge)])
@@ -109,10 +123,11 @@ struct RemoteLibvirtTests {
         try await TestGateway.run(try Self.configuration(sshPort: sshd.port)) { client, gateway in
             do {
                 try await gateway.fleet.store.setValue(Data("kept".utf8), namespace: "multihost", key: "ssh")
-                let created = try await client.json(.post, "/api/v1/machines", json: #"{"name":"\#(name)","group":"far"}"#, expect: .created)
+                let created = try await client.json(
+                    .post, "/api/v1/machines", json: #"{"name":"\#(name)","group":"far"}"#, expect: .created)
                 #expect(created["id"] as? String == "ssh:\(name)")
 
-                sshd.kill()
+                await sshd.kill()
                 var sawOutage = false
                 let outageDeadline = ContinuousClock.now + .seconds(15)
                 while !sawOutage, ContinuousClock.now < outageDeadline {
@@ -124,7 +139,8 @@ struct RemoteLibvirtTests {
                 }
                 #expect(sawOutage, "requests to the ssh backend get 503")
                 let started = ContinuousClock.now
-                _ = try await client.json(.post, "/api/v1/machines/ssh:\(name)/actions/start", expect: .serviceUnavailable)
+                _ = try await client.json(
+                    .post, "/api/v1/machines/ssh:\(name)/actions/start", expect: .serviceUnavailable)
                 #expect(ContinuousClock.now - started < .seconds(6))
                 _ = try await client.json(.get, "/api/v1/machines/local:fixture-one")
                 _ = try await client.json(.get, "/api/v1/backends/qemu/host")
@@ -140,7 +156,9 @@ struct RemoteLibvirtTests {
                 #expect(recovered, "the backend reconnects by itself once sshd is back")
                 let machine = try await client.json(.get, "/api/v1/machines/ssh:\(name)")
                 #expect(machine["group"] as? String == "far")
-                #expect((try await client.json(.get, "/api/v1/backends/ssh")["health"] as? [String: Any])?["healthy"] as? Bool == true)
+                #expect(
+                    (try await client.json(.get, "/api/v1/backends/ssh")["health"] as? [String: Any])?["healthy"]
+                        as? Bool == true)
                 #expect(try await gateway.fleet.store.value(namespace: "multihost", key: "ssh") == Data("kept".utf8))
             } catch {
                 await Self.cleanUp(gateway, [("qemu", name)])
@@ -181,7 +199,8 @@ struct RemoteLibvirtTests {
     /// Deletes machines (with their disks), ignoring ones that are gone.
     static func cleanUp(_ gateway: Gateway, _ machines: [(String, String)]) async {
         for (backend, name) in machines {
-            try? await gateway.fleet.deleteMachine("\(backend):\(name)", options: .init(removeOwnedDisks: true, force: true))
+            try? await gateway.fleet.deleteMachine(
+                "\(backend):\(name)", options: .init(removeOwnedDisks: true, force: true))
         }
     }
 }

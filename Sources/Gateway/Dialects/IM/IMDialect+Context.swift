@@ -85,7 +85,7 @@ extension IMDialect {
         do {
             let machine = try await fleet.machine(id)
             let metaData = "instance-id: \(machine.name)-\(Int(Date().timeIntervalSince1970))\nlocal-hostname: \(vm.system.id)-\(vm.id)\n"
-            let iso = try SeedISO.make(userData: userData, metaData: metaData)
+            let iso = try await SeedISO.make(userData: userData, metaData: metaData)
             var written: Bool
             if let seed = vm.seed {
                 let parts = seed.split(separator: "/", maxSplits: 1).map(String.init)
@@ -140,7 +140,7 @@ extension IMDialect {
         guard let pool = fleet.backends.defaults(backend).pool else {
             throw SpecError.unsupported("backend '\(backend)' has no default storage pool for seed images")
         }
-        let iso = try SeedISO.make(userData: userData, metaData: metaData)
+        let iso = try await SeedISO.make(userData: userData, metaData: metaData)
         let capacity = max(1 << 20, (iso.count + (1 << 20) - 1) / (1 << 20) * (1 << 20))
         let volume = try await fleet.createVolume(
             VolumeSpec(name: name, capacityBytes: capacity, format: "raw"), inPool: pool, backend: backend)

@@ -30,7 +30,7 @@ extension IMDialect {
                 VolumeSpec(name: name, capacityBytes: max(source.capacityBytes ?? 0, 1 << 20), format: "qcow2"),
                 inPool: pool, backend: machine.backend)
             do {
-                try Self.run(tool, ["convert", "-U", "-O", "qcow2", path, volume.path])
+                try await Self.run(tool, ["convert", "-U", "-O", "qcow2", path, volume.path])
             } catch {
                 try? await fleet.onPool(pool, backend: machine.backend, "deleteVolume") {
                     try await $0.deleteVolume(named: name, inPool: pool)
@@ -63,18 +63,10 @@ extension IMDialect {
         }
     }
 
-    static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw SpecError.unavailable("\((tool as NSString).lastPathComponent) failed: \(message.prefix(300))")
+    static func run(_ tool: String, _ arguments: [String]) async throws {
+        let outcome = try await ChildProcess.run(tool, arguments)
+        guard outcome.status == 0 else {
+            throw SpecError.unavailable("\((tool as NSString).lastPathComponent) failed: \(outcome.errorOutput.prefix(300))")
         }
     }
 }

@@ -1,10 +1,11 @@
 import Foundation
+import GatewayCore
 import Spec
 
 /// NoCloud seed images made with `genisoimage` (or `mkisofs`/`xorriso`).
 enum SeedISO {
     /// An ISO9660 image labelled `cidata` holding `user-data` and `meta-data`.
-    static func make(userData: String, metaData: String) throws -> Data {
+    static func make(userData: String, metaData: String) async throws -> Data {
         let fm = FileManager.default
         let dir = fm.temporaryDirectory.appendingPathComponent("vmgate-seed-\(UUID().uuidString)")
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -15,16 +16,12 @@ enum SeedISO {
         guard let tool = ["genisoimage", "mkisofs", "xorrisofs"].lazy.compactMap(executable).first else {
             throw SpecError.unsupported("no ISO tool (genisoimage, mkisofs or xorrisofs) is installed")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = ["-output", output.path, "-volid", "cidata", "-joliet", "-rock", "-quiet",
-            dir.appendingPathComponent("user-data").path, dir.appendingPathComponent("meta-data").path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw SpecError.unavailable("\(tool) failed with status \(process.terminationStatus)")
+        let outcome = try await ChildProcess.run(
+            tool,
+            ["-output", output.path, "-volid", "cidata", "-joliet", "-rock", "-quiet",
+                dir.appendingPathComponent("user-data").path, dir.appendingPathComponent("meta-data").path])
+        guard outcome.status == 0 else {
+            throw SpecError.unavailable("\(tool) failed with status \(outcome.status): \(outcome.errorOutput.prefix(300))")
         }
         return try Data(contentsOf: output)
     }

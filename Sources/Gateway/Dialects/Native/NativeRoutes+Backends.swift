@@ -51,7 +51,8 @@ extension NativeDialect {
         }
         routes.post("/backends/:name/machines") { request, context in
             let spec = try await specBody(MachineSpec.self, request, context)
-            return try specResponse(try await on(context, "createMachine") { try await $0.createMachine(spec) }, status: .created)
+            return try specResponse(
+                try await on(context, "createMachine") { try await $0.createMachine(spec) }, status: .created)
         }
         routes.get("/backends/:name/machines/:machine") { _, context in
             let name = try context.parameters.require("machine")
@@ -62,7 +63,8 @@ extension NativeDialect {
             let update = try await specBody(MachineUpdate.self, request, context)
             if let vcpus = update.vcpus { try Limits.validate(vcpus: vcpus) }
             if let memory = update.memoryKiB { try Limits.validate(memoryKiB: memory) }
-            return try specResponse(try await on(context, "updateMachine") { try await $0.updateMachine(named: name, update) })
+            return try specResponse(
+                try await on(context, "updateMachine") { try await $0.updateMachine(named: name, update) })
         }
         routes.delete("/backends/:name/machines/:machine") { request, context in
             let name = try context.parameters.require("machine")
@@ -80,7 +82,8 @@ extension NativeDialect {
                 let known = MachineAction.allCases.map(\.rawValue).joined(separator: ", ")
                 throw SpecError.invalid("unknown action '\(raw)'; expected one of \(known)")
             }
-            return try specResponse(try await on(context, action.rawValue) { try await $0.perform(action, onMachine: name) })
+            return try specResponse(
+                try await on(context, action.rawValue) { try await $0.perform(action, onMachine: name) })
         }
         routes.post("/backends/:name/machines/:machine/release") { _, context in
             let name = try context.parameters.require("machine")
@@ -97,17 +100,19 @@ extension NativeDialect {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
             let xml = String(buffer: body)
             guard !xml.isEmpty else { throw SpecError.invalid("the request body must be a machine definition") }
-            return try specResponse(try await on(context, "defineMachine") { try await $0.defineMachine(xml: xml) }, status: .created)
+            return try specResponse(
+                try await on(context, "defineMachine") { try await $0.defineMachine(xml: xml) }, status: .created)
         }
     }
 
     private func addBackendMachineDetailRoutes(to routes: RouteCollection<GatewayContext>) {
         routes.get("/backends/:name/machines/:machine/stats") { _, context in
             let name = try context.parameters.require("machine")
-            return try specResponse(try await on(context, "stats") { backend in
-                try backend.require(.stats, "statistics")
-                return try await backend.stats(ofMachine: name)
-            })
+            return try specResponse(
+                try await on(context, "stats") { backend in
+                    try backend.require(.stats, "statistics")
+                    return try await backend.stats(ofMachine: name)
+                })
         }
         routes.get("/backends/:name/machines/:machine/screenshot") { _, context in
             let name = try context.parameters.require("machine")
@@ -119,36 +124,51 @@ extension NativeDialect {
         }
         routes.get("/backends/:name/machines/:machine/snapshots") { _, context in
             let name = try context.parameters.require("machine")
-            return try specResponse(try await on(context, "snapshots", .snapshots) { try await $0.snapshots(ofMachine: name) })
+            return try specResponse(
+                try await on(context, "snapshots", .snapshots) { try await $0.snapshots(ofMachine: name) })
         }
         routes.post("/backends/:name/machines/:machine/snapshots") { request, context in
             let name = try context.parameters.require("machine")
             let spec = try await specBody(SnapshotSpec.self, request, context)
             if let snapshot = spec.name { try NameRules.validate(snapshot, what: "snapshot name") }
             return try specResponse(
-                try await on(context, "createSnapshot", .snapshots) { try await $0.createSnapshot(ofMachine: name, spec) },
+                try await on(context, "createSnapshot", .snapshots) {
+                    try await $0.createSnapshot(ofMachine: name, spec)
+                },
                 status: .created)
         }
         routes.post("/backends/:name/machines/:machine/snapshots/:snapshot/revert") { _, context in
-            let (name, snapshot) = (try context.parameters.require("machine"), try context.parameters.require("snapshot"))
-            try await on(context, "revertSnapshot", .snapshots) { try await $0.revertSnapshot(snapshot, ofMachine: name) }
+            let (name, snapshot) = (
+                try context.parameters.require("machine"), try context.parameters.require("snapshot")
+            )
+            try await on(context, "revertSnapshot", .snapshots) {
+                try await $0.revertSnapshot(snapshot, ofMachine: name)
+            }
             return Response(status: .noContent)
         }
         routes.delete("/backends/:name/machines/:machine/snapshots/:snapshot") { _, context in
-            let (name, snapshot) = (try context.parameters.require("machine"), try context.parameters.require("snapshot"))
-            try await on(context, "deleteSnapshot", .snapshots) { try await $0.deleteSnapshot(snapshot, ofMachine: name) }
+            let (name, snapshot) = (
+                try context.parameters.require("machine"), try context.parameters.require("snapshot")
+            )
+            try await on(context, "deleteSnapshot", .snapshots) {
+                try await $0.deleteSnapshot(snapshot, ofMachine: name)
+            }
             return Response(status: .noContent)
         }
         routes.post("/backends/:name/machines/:machine/disks") { request, context in
             let name = try context.parameters.require("machine")
             let attachment = try await specBody(DiskAttachment.self, request, context)
             return try specResponse(
-                try await on(context, "attachDisk", .diskAttach) { try await $0.attachDisk(attachment, toMachine: name) })
+                try await on(context, "attachDisk", .diskAttach) {
+                    try await $0.attachDisk(attachment, toMachine: name)
+                })
         }
         routes.delete("/backends/:name/machines/:machine/disks/:target") { _, context in
             let (name, target) = (try context.parameters.require("machine"), try context.parameters.require("target"))
             return try specResponse(
-                try await on(context, "detachDisk", .diskAttach) { try await $0.detachDisk(target: target, fromMachine: name) })
+                try await on(context, "detachDisk", .diskAttach) {
+                    try await $0.detachDisk(target: target, fromMachine: name)
+                })
         }
     }
 
@@ -167,13 +187,16 @@ extension NativeDialect {
         }
         routes.get("/backends/:name/pools/:pool") { _, context in
             let pool = try context.parameters.require("pool")
-            return try specResponse(try await on(context, "storagePool", .storage) { try await $0.storagePool(named: pool) })
+            return try specResponse(
+                try await on(context, "storagePool", .storage) { try await $0.storagePool(named: pool) })
         }
         routes.patch("/backends/:name/pools/:pool") { request, context in
             let pool = try context.parameters.require("pool")
             let change = try await specBody(PoolChange.self, request, context)
             return try specResponse(
-                try await on(context, "setStoragePool", .storage) { try await $0.setStoragePool(named: pool, active: change.active) })
+                try await on(context, "setStoragePool", .storage) {
+                    try await $0.setStoragePool(named: pool, active: change.active)
+                })
         }
         routes.delete("/backends/:name/pools/:pool") { _, context in
             let pool = try context.parameters.require("pool")
@@ -189,11 +212,13 @@ extension NativeDialect {
             let spec = try await specBody(VolumeSpec.self, request, context)
             try Limits.validate(diskBytes: spec.capacityBytes)
             return try specResponse(
-                try await on(context, "createVolume", .storage) { try await $0.createVolume(spec, inPool: pool) }, status: .created)
+                try await on(context, "createVolume", .storage) { try await $0.createVolume(spec, inPool: pool) },
+                status: .created)
         }
         routes.get("/backends/:name/pools/:pool/volumes/:volume") { _, context in
             let (pool, volume) = (try context.parameters.require("pool"), try context.parameters.require("volume"))
-            return try specResponse(try await on(context, "volume", .storage) { try await $0.volume(named: volume, inPool: pool) })
+            return try specResponse(
+                try await on(context, "volume", .storage) { try await $0.volume(named: volume, inPool: pool) })
         }
         routes.delete("/backends/:name/pools/:pool/volumes/:volume") { _, context in
             let (pool, volume) = (try context.parameters.require("pool"), try context.parameters.require("volume"))
@@ -204,9 +229,10 @@ extension NativeDialect {
             let (pool, volume) = (try context.parameters.require("pool"), try context.parameters.require("volume"))
             let resize = try await specBody(Resize.self, request, context)
             try Limits.validate(diskBytes: resize.capacityBytes)
-            return try specResponse(try await on(context, "resizeVolume", .volumeMaintenance) {
-                try await $0.resizeVolume(named: volume, inPool: pool, capacityBytes: resize.capacityBytes)
-            })
+            return try specResponse(
+                try await on(context, "resizeVolume", .volumeMaintenance) {
+                    try await $0.resizeVolume(named: volume, inPool: pool, capacityBytes: resize.capacityBytes)
+                })
         }
         routes.post("/backends/:name/pools/:pool/uploads") { request, context in
             let pool = try context.parameters.require("pool")
@@ -228,7 +254,9 @@ extension NativeDialect {
         }
         routes.post("/backends/:name/pools/:pool/volumes/:volume/wipe") { _, context in
             let (pool, volume) = (try context.parameters.require("pool"), try context.parameters.require("volume"))
-            try await on(context, "wipeVolume", .volumeMaintenance) { try await $0.wipeVolume(named: volume, inPool: pool) }
+            try await on(context, "wipeVolume", .volumeMaintenance) {
+                try await $0.wipeVolume(named: volume, inPool: pool)
+            }
             return Response(status: .noContent)
         }
     }
@@ -257,7 +285,8 @@ extension NativeDialect {
         return try JSONWire.response(value, status: status, encoder: encoder)
     }
 
-    private func specBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: GatewayContext) async throws -> T {
+    private func specBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: GatewayContext) async throws -> T
+    {
         var request = request
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: context.maxUploadSize) } catch {
