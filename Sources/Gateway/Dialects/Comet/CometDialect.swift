@@ -24,7 +24,7 @@ public struct CometDialect: Dialect {
     public func routes() -> RouteCollection<GatewayContext> {
         let routes = RouteCollection(context: GatewayContext.self)
         routes.add(middleware: DialectMetricsMiddleware(dialect: Self.name))
-        routes.add(middleware: CometErrorMiddleware())
+        routes.add(middleware: DialectErrorMiddleware { CometError($0) })
         addClusterRoutes(to: routes)
         addVMRoutes(to: routes)
         addConsoleRoutes(to: routes)

@@ -31,16 +31,3 @@ struct CometErrorBody: Codable {
     var reason: String
     var failures: [CometVMFailure]?
 }
-
-/// Turns every error a Comet route throws into a ``CometError``.
-struct CometErrorMiddleware: RouterMiddleware {
-    typealias Context = GatewayContext
-
-    func handle(
-        _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
-    ) async throws -> Response {
-        do { return try await next(request, context) } catch let error as CometError { throw error } catch {
-            throw CometError(error)
-        }
-    }
-}

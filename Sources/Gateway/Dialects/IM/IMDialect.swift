@@ -32,7 +32,7 @@ public struct IMDialect: Dialect {
     public func routes() -> RouteCollection<GatewayContext> {
         let routes = RouteCollection(context: GatewayContext.self)
         routes.add(middleware: DialectMetricsMiddleware(dialect: Self.name))
-        routes.add(middleware: IMErrorMiddleware())
+        routes.add(middleware: DialectErrorMiddleware { IMFailure($0) })
         routes.get("/version") { request, _ in
             try IMWire.respond(request, .text(version), field: "version")
         }

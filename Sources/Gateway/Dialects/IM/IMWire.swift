@@ -55,16 +55,6 @@ struct IMFailure: Error, HTTPResponseError {
     }
 }
 
-/// Turns every error of an IM route into an ``IMFailure``.
-struct IMErrorMiddleware: RouterMiddleware {
-    typealias Context = GatewayContext
-
-    func handle(
-        _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
-    ) async throws -> Response {
-        do { return try await next(request, context) } catch { throw IMFailure(error) }
-    }
-}
 
 /// What a successful answer carries, before content negotiation.
 enum IMOutput {

@@ -38,7 +38,7 @@ public struct KimchiDialect: Dialect {
     public func routes() -> RouteCollection<GatewayContext> {
         let routes = RouteCollection(context: GatewayContext.self)
         routes.add(middleware: DialectMetricsMiddleware(dialect: Self.name))
-        routes.add(middleware: KimchiErrorMiddleware())
+        routes.add(middleware: DialectErrorMiddleware { KimchiError($0) })
         addVMRoutes(to: routes)
         addTemplateRoutes(to: routes)
         addPoolRoutes(to: routes)

@@ -27,16 +27,3 @@ struct KimchiErrorBody: Codable {
     var code: Int
     var reason: String
 }
-
-/// Turns every error a Kimchi route throws into a ``KimchiError``.
-struct KimchiErrorMiddleware: RouterMiddleware {
-    typealias Context = GatewayContext
-
-    func handle(
-        _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
-    ) async throws -> Response {
-        do { return try await next(request, context) } catch let error as KimchiError { throw error } catch {
-            throw KimchiError(error)
-        }
-    }
-}

@@ -17,7 +17,7 @@ public struct NativeDialect: Dialect {
     public func routes() -> RouteCollection<GatewayContext> {
         let routes = RouteCollection(context: GatewayContext.self)
         routes.add(middleware: DialectMetricsMiddleware(dialect: Self.name))
-        routes.add(middleware: NativeErrorMiddleware())
+        routes.add(middleware: DialectErrorMiddleware { NativeError($0) })
         addMachineRoutes(to: routes)
         addMachineDetailRoutes(to: routes)
         addCatalogRoutes(to: routes)

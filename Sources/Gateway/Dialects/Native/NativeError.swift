@@ -27,16 +27,3 @@ struct NativeErrorBody: Codable {
     }
     var error: Detail
 }
-
-/// Turns every error a native route throws into a ``NativeError``.
-struct NativeErrorMiddleware: RouterMiddleware {
-    typealias Context = GatewayContext
-
-    func handle(
-        _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
-    ) async throws -> Response {
-        do { return try await next(request, context) } catch let error as NativeError { throw error } catch {
-            throw NativeError(error)
-        }
-    }
-}

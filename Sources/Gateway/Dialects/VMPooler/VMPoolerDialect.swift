@@ -43,7 +43,7 @@ public struct VMPoolerDialect: Dialect {
     public func routes() -> RouteCollection<GatewayContext> {
         let routes = RouteCollection(context: GatewayContext.self)
         routes.add(middleware: DialectMetricsMiddleware(dialect: Self.name))
-        routes.add(middleware: VMPoolerErrorMiddleware())
+        routes.add(middleware: DialectErrorMiddleware { VMPoolerError($0) })
         for (base, version) in [("", Version.v1), ("/api/v1", .v1), ("/api/v3", .v3)] {
             addVMRoutes(to: routes, base: base, version: version)
             addVMDetailRoutes(to: routes, base: base)

@@ -34,16 +34,3 @@ struct VMPoolerError: HTTPResponseError {
         return try JSONWire.response(VMPoolerJSON.object(body), status: status, headers: headers)
     }
 }
-
-/// Turns every error a vmpooler route throws into a ``VMPoolerError``.
-struct VMPoolerErrorMiddleware: RouterMiddleware {
-    typealias Context = GatewayContext
-
-    func handle(
-        _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
-    ) async throws -> Response {
-        do { return try await next(request, context) } catch let error as VMPoolerError { throw error } catch {
-            throw VMPoolerError(error)
-        }
-    }
-}

@@ -54,7 +54,7 @@ public struct VirtualizationServerDialect: Dialect {
     public func routes() -> RouteCollection<GatewayContext> {
         let routes = RouteCollection(context: GatewayContext.self)
         routes.add(middleware: DialectMetricsMiddleware(dialect: Self.name))
-        routes.add(middleware: VirtualizationServerErrorMiddleware())
+        routes.add(middleware: DialectErrorMiddleware { VirtualizationServerError($0) })
         addMachineRoutes(to: routes)
         return routes
     }

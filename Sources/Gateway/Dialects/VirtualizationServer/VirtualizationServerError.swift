@@ -21,16 +21,3 @@ struct VirtualizationServerError: HTTPResponseError {
 struct VirtualizationServerErrorBody: Codable {
     var error: String
 }
-
-/// Turns every error a route throws into a ``VirtualizationServerError``.
-struct VirtualizationServerErrorMiddleware: RouterMiddleware {
-    typealias Context = GatewayContext
-
-    func handle(
-        _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
-    ) async throws -> Response {
-        do { return try await next(request, context) } catch let error as VirtualizationServerError { throw error } catch {
-            throw VirtualizationServerError(error)
-        }
-    }
-}

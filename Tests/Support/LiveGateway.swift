@@ -1,5 +1,5 @@
 import Foundation
-import Gateway
+public import Gateway
 import Logging
 
 #if canImport(Glibc)
@@ -7,13 +7,13 @@ import Logging
 #endif
 
 /// A second vmgate running for real on a loopback port, for proxy backends to point at.
-final class LiveGateway: Sendable {
-    let gateway: Gateway
-    let port: Int
+public final class LiveGateway: Sendable {
+    public let gateway: Gateway
+    public let port: Int
     private let server: Task<Void, any Error>
 
     /// The native API base URL.
-    var url: String { "http://127.0.0.1:\(port)/api/v1" }
+    public var url: String { "http://127.0.0.1:\(port)/api/v1" }
 
     private init(gateway: Gateway, port: Int, server: Task<Void, any Error>) {
         self.gateway = gateway
@@ -22,7 +22,7 @@ final class LiveGateway: Sendable {
     }
 
     /// Builds `configuration` and serves it on `port` (a free one when nil) until ``stop()``.
-    static func start(_ configuration: GatewayConfiguration, port: Int? = nil) async throws -> LiveGateway {
+    public static func start(_ configuration: GatewayConfiguration, port: Int? = nil) async throws -> LiveGateway {
         var config = configuration
         let port = try port ?? freePort()
         config.listen = .init(host: "127.0.0.1", port: port)
@@ -43,14 +43,14 @@ final class LiveGateway: Sendable {
     }
 
     /// Stops serving and closes the gateway's backends; the port refuses connections afterwards.
-    func stop() async {
+    public func stop() async {
         server.cancel()
         _ = try? await server.value
         await gateway.close()
     }
 
     /// A port nothing listens on right now.
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.EMFILE) }
         defer { close(fd) }
@@ -69,7 +69,7 @@ final class LiveGateway: Sendable {
     }
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.
-    static func isListening(_ port: Int) -> Bool {
+    public static func isListening(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
@@ -92,7 +92,7 @@ final class LiveGateway: Sendable {
 
 extension LiveGateway {
     /// Runs `body` with a live gateway and always stops it.
-    static func with(
+    public static func with(
         _ configuration: GatewayConfiguration, _ body: (LiveGateway) async throws -> Void
     ) async throws {
         let live = try await start(configuration)
