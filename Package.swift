@@ -145,7 +145,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/BackendConformanceTests", resources: [.copy("Fixtures")], swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Spec", "Store"], path: "Tests/StoreTests", swiftSettings: strict),
+        .testTarget(
+            name: "StoreTests", dependencies: ["Spec", "Store"], path: "Tests/StoreTests", swiftSettings: strict),
         .target(
             name: "GatewayTestSupport",
             dependencies: [
@@ -166,7 +167,9 @@ let package = Package(
             path: "Tests/Dialects/IM", swiftSettings: strict),
         .testTarget(
             name: "CometDialectTests",
-            dependencies: ["GatewayTestSupport", .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket")],
+            dependencies: [
+                "GatewayTestSupport", .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ],
             path: "Tests/Dialects/Comet", swiftSettings: strict),
         .testTarget(
             name: "VMPoolerDialectTests", dependencies: ["GatewayTestSupport"],

@@ -90,7 +90,8 @@ public protocol Backend: Sendable {
     func wipeVolume(named name: String, inPool pool: String) async throws
     /// Creates volume `name` holding exactly `data` (an image fetched by the gateway), in
     /// `format` (`raw` or `qcow2`) (requires `.volumeMaintenance`).
-    func uploadVolume(named name: String, format: String, inPool pool: String, data: [UInt8]) async throws -> StorageVolume
+    func uploadVolume(named name: String, format: String, inPool pool: String, data: [UInt8]) async throws
+        -> StorageVolume
 }
 
 extension Backend {

@@ -63,7 +63,9 @@ public struct HistoryEvent: Sendable, Codable, Hashable {
     public var attributes: [String: String]
 
     /// Creates a history event.
-    public init(kind: String, at: Date = Date(), subject: String, duration: Double? = nil, attributes: [String: String] = [:]) {
+    public init(
+        kind: String, at: Date = Date(), subject: String, duration: Double? = nil, attributes: [String: String] = [:]
+    ) {
         self.kind = kind
         self.at = at
         self.subject = subject

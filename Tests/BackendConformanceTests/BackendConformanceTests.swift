@@ -94,7 +94,8 @@ struct BackendConformanceTests {
                 #expect(reread.metadata == metadata)
                 #expect(reread.disks.first?.ownedByGateway == true, "ownership survives a metadata update")
                 if backend.capabilities.contains(.hardwareUpdate) {
-                    let bigger = try await backend.updateMachine(named: name, MachineUpdate(vcpus: 2, memoryKiB: 96 * 1024))
+                    let bigger = try await backend.updateMachine(
+                        named: name, MachineUpdate(vcpus: 2, memoryKiB: 96 * 1024))
                     #expect(bigger.vcpus == 2)
                     #expect(bigger.memoryKiB == 96 * 1024)
                     _ = try await backend.perform(.start, onMachine: name)
@@ -113,7 +114,8 @@ struct BackendConformanceTests {
             guard backend.capabilities.contains(.snapshots) else { return }
             let name = uniqueName()
             try await withMachine(backend, smallSpec(fixture, name: name)) { _ in
-                let first = try await backend.createSnapshot(ofMachine: name, SnapshotSpec(name: "s1", description: "first <one>"))
+                let first = try await backend.createSnapshot(
+                    ofMachine: name, SnapshotSpec(name: "s1", description: "first <one>"))
                 #expect(first.name == "s1")
                 #expect(first.description == "first <one>")
                 #expect(first.state == .shutoff)
@@ -130,7 +132,9 @@ struct BackendConformanceTests {
                 #expect(list.first { $0.isCurrent }?.name == "s1")
                 try await backend.deleteSnapshot("s2", ofMachine: name)
                 #expect(try await backend.snapshots(ofMachine: name).map(\.name) == ["s1"])
-                await expectSpecError(.notFound, "unknown snapshot") { try await backend.revertSnapshot("nope", ofMachine: name) }
+                await expectSpecError(.notFound, "unknown snapshot") {
+                    try await backend.revertSnapshot("nope", ofMachine: name)
+                }
                 await expectSpecError(.notFound, "delete unknown snapshot") {
                     try await backend.deleteSnapshot("nope", ofMachine: name)
                 }
@@ -147,7 +151,8 @@ struct BackendConformanceTests {
             #expect(pool.active)
             #expect(pool.volumeCount >= 1)
             let name = uniqueName("cfvol") + ".qcow2"
-            let created = try await backend.createVolume(VolumeSpec(name: name, capacityBytes: 8 << 20), inPool: fixture.pool)
+            let created = try await backend.createVolume(
+                VolumeSpec(name: name, capacityBytes: 8 << 20), inPool: fixture.pool)
             #expect(created.capacityBytes == 8 << 20)
             #expect(created.format == "qcow2")
             await expectSpecError(.conflict, "duplicate volume") {
@@ -159,7 +164,9 @@ struct BackendConformanceTests {
                 try await backend.wipeVolume(named: name, inPool: fixture.pool)
             }
             try await backend.deleteVolume(named: name, inPool: fixture.pool)
-            await expectSpecError(.notFound, "deleted volume") { _ = try await backend.volume(named: name, inPool: fixture.pool) }
+            await expectSpecError(.notFound, "deleted volume") {
+                _ = try await backend.volume(named: name, inPool: fixture.pool)
+            }
             await expectSpecError(.notFound, "unknown pool") { _ = try await backend.volumes(inPool: "no-such-pool") }
         }
     }
@@ -170,14 +177,17 @@ struct BackendConformanceTests {
             guard backend.capabilities.contains(.diskAttach) else { return }
             let name = uniqueName()
             let volumeName = uniqueName("cfdata") + ".qcow2"
-            _ = try await backend.createVolume(VolumeSpec(name: volumeName, capacityBytes: 4 << 20), inPool: fixture.pool)
+            _ = try await backend.createVolume(
+                VolumeSpec(name: volumeName, capacityBytes: 4 << 20), inPool: fixture.pool)
             try await withMachine(backend, smallSpec(fixture, name: name)) { _ in
                 let attachment = DiskAttachment(pool: fixture.pool, volume: volumeName)
                 let attached = try await backend.attachDisk(attachment, toMachine: name)
                 let disk = try #require(attached.disks.first { $0.volume == volumeName })
                 #expect(disk.target == "vdb")
                 #expect(!disk.ownedByGateway)
-                await expectSpecError(.conflict, "attach twice") { _ = try await backend.attachDisk(attachment, toMachine: name) }
+                await expectSpecError(.conflict, "attach twice") {
+                    _ = try await backend.attachDisk(attachment, toMachine: name)
+                }
                 let detached = try await backend.detachDisk(target: "vdb", fromMachine: name)
                 #expect(!detached.disks.contains { $0.volume == volumeName })
                 await expectSpecError(.notFound, "detach unknown target") {
@@ -193,7 +203,9 @@ struct BackendConformanceTests {
     @Test("errors map onto the shared taxonomy", arguments: BackendFixture.all)
     func errors(_ fixture: BackendFixture) async throws {
         try await withBackend(fixture) { backend in
-            await expectSpecError(.notFound, "unknown machine") { _ = try await backend.machine(named: "no-such-machine") }
+            await expectSpecError(.notFound, "unknown machine") {
+                _ = try await backend.machine(named: "no-such-machine")
+            }
             await expectSpecError(.notFound, "start unknown machine") {
                 _ = try await backend.perform(.start, onMachine: "no-such-machine")
             }
@@ -210,12 +222,16 @@ struct BackendConformanceTests {
             await expectSpecError(.invalid, "zero vcpus") { _ = try await backend.createMachine(absurd) }
             let name = uniqueName()
             try await withMachine(backend, smallSpec(fixture, name: name)) { _ in
-                await expectSpecError(.conflict, "duplicate name") { _ = try await backend.createMachine(smallSpec(fixture, name: name)) }
+                await expectSpecError(.conflict, "duplicate name") {
+                    _ = try await backend.createMachine(smallSpec(fixture, name: name))
+                }
             }
             var missing = smallSpec(fixture, name: uniqueName())
             missing.disks = [DiskSpec(source: .overlay(pool: fixture.pool, volume: "no-such-base.qcow2"))]
             await expectSpecError(.notFound, "unknown base volume") { _ = try await backend.createMachine(missing) }
-            await expectSpecError(.notFound, "half-created machine") { _ = try await backend.machine(named: missing.name) }
+            await expectSpecError(.notFound, "half-created machine") {
+                _ = try await backend.machine(named: missing.name)
+            }
         }
     }
 

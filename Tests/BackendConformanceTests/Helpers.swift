@@ -20,7 +20,9 @@ func withBackend(_ fixture: BackendFixture, _ body: (any Backend) async throws -
 }
 
 /// A small machine spec cloned from the fixture's base image.
-func smallSpec(_ fixture: BackendFixture, name: String, start: Bool = false, tags: [String: String] = [:]) -> MachineSpec {
+func smallSpec(_ fixture: BackendFixture, name: String, start: Bool = false, tags: [String: String] = [:])
+    -> MachineSpec
+{
     MachineSpec(
         name: name, vcpus: 1, memoryKiB: 64 * 1024,
         disks: [DiskSpec(source: .overlay(pool: fixture.pool, volume: fixture.base))],

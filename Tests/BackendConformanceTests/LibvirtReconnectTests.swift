@@ -1,6 +1,7 @@
-@testable import Libvirt
 import Spec
 import Testing
+
+@testable import Libvirt
 
 /// libvirt-specific: a connection marked dead (as the close callback does) is re-opened on the next call.
 @Suite("Libvirt reconnect")

@@ -13,8 +13,10 @@ struct TemplateStoreTests {
 
         let web = Template(
             name: "web", vcpus: 2, memoryKiB: 2_097_152,
-            disks: [TemplateDisk(index: 0, sizeGiB: 20, pool: "default", volume: "debian-12.qcow2"),
-                    TemplateDisk(index: 1, sizeGiB: 1.5)],
+            disks: [
+                TemplateDisk(index: 0, sizeGiB: 20, pool: "default", volume: "debian-12.qcow2"),
+                TemplateDisk(index: 1, sizeGiB: 1.5),
+            ],
             cdrom: "install.iso", folder: ["prod", "web"], icon: "https://example.test/icon.png",
             osDistro: "debian", osVersion: "12", network: "lan", graphics: nil)
         let api = Template(name: "api")

@@ -40,7 +40,8 @@ public enum TestGateway {
                 disks: [{pool: vmgate, volume: base.qcow2}]
             """
         ).templates
-        config.groups = try! ConfigurationLoader.parse("groups: [{name: default, backends: [local], template: demo}]").groups
+        config.groups = try! ConfigurationLoader.parse("groups: [{name: default, backends: [local], template: demo}]")
+            .groups
         config.defaultGroup = "default"
         config.dialects = try! ConfigurationLoader.parse("dialects: [{name: native}]").dialects
         config.callTimeoutSeconds = 5
@@ -80,7 +81,9 @@ extension TestClientProtocol {
     }
 
     /// Sends a request and decodes the JSON answer.
-    public func json(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, expect: HTTPResponse.Status = .ok)
+    public func json(
+        _ method: HTTPRequest.Method, _ uri: String, json: String? = nil, expect: HTTPResponse.Status = .ok
+    )
         async throws -> [String: Any]
     {
         let (status, body, _) = try await send(method, uri, json: json)

@@ -15,7 +15,8 @@ struct FormatCheck: CommandPlugin {
         process.executableURL = tool.url
         process.arguments =
             (fix ? ["format", "--in-place"] : ["lint", "--strict"])
-            + ["--configuration", root.appendingPathComponent(".swift-format").path, "--recursive", "--parallel"] + paths
+            + ["--configuration", root.appendingPathComponent(".swift-format").path, "--recursive", "--parallel"]
+            + paths
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {

@@ -1,8 +1,9 @@
+import Foundation
+import Spec
+
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-import Foundation
-import Spec
 
 /// The parts of a libvirt domain definition vmgate reads.
 struct DomainXML: Sendable {
@@ -59,7 +60,8 @@ struct DomainXML: Sendable {
             let listen = element.attr("listen") ?? element.child("listen")?.attr("address")
             return GraphicsConsole(type: element.attr("type") ?? "vnc", port: port, listen: listen)
         }
-        hasSerialConsole = !(devices?.childElements("serial") ?? []).isEmpty
+        hasSerialConsole =
+            !(devices?.childElements("serial") ?? []).isEmpty
             || !(devices?.childElements("console") ?? []).isEmpty
         vmgate = MetadataXML(metadataElement: root.child("metadata")) ?? MetadataXML()
     }

@@ -83,7 +83,8 @@ extension LibvirtBackend {
                 state.nextAttemptAt = nil
                 state.capabilities = Self.capabilities(forDriver: driver)
             }
-            logger.info("connected to libvirt", metadata: ["backend": "\(name)", "uri": "\(endpoint)", "driver": "\(driver)"])
+            logger.info(
+                "connected to libvirt", metadata: ["backend": "\(name)", "uri": "\(endpoint)", "driver": "\(driver)"])
             let ticket = cache.ticket()
             let backend = name
             let machines = try await pool.runIfActive { try MachineReader.readAll(connection, backend: backend) }
@@ -142,7 +143,8 @@ extension LibvirtBackend {
                         do {
                             try await self.reload()
                         } catch {
-                            self.logger.debug("resync failed", metadata: ["backend": "\(self.name)", "error": "\(error)"])
+                            self.logger.debug(
+                                "resync failed", metadata: ["backend": "\(self.name)", "error": "\(error)"])
                         }
                     }
                 })

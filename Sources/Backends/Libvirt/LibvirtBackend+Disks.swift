@@ -39,7 +39,8 @@ extension LibvirtBackend {
             let active = try domain.state().isActive
             let liveDisk = active ? try DomainXML(domain.xml()).disks.first { $0.target == target } : nil
             let configDisk =
-                domain.isPersistent ? try DomainXML(domain.xml(inactive: true)).disks.first { $0.target == target } : nil
+                domain.isPersistent
+                ? try DomainXML(domain.xml(inactive: true)).disks.first { $0.target == target } : nil
             guard let disk = liveDisk ?? configDisk else {
                 throw SpecError.notFound("disk '\(target)' not found on machine '\(name)'")
             }

@@ -57,7 +57,8 @@ extension LibvirtBackend {
             let state = try domain.state()
             if update.touchesHardware {
                 guard state.state == .shutoff else {
-                    throw SpecError.conflict("machine '\(name)' is \(state.state.rawValue); shut it off to change hardware")
+                    throw SpecError.conflict(
+                        "machine '\(name)' is \(state.state.rawValue); shut it off to change hardware")
                 }
                 let xml = try DomainXML.replacingHardware(
                     in: domain.xml(inactive: true), vcpus: update.vcpus, memoryKiB: update.memoryKiB)
@@ -68,7 +69,8 @@ extension LibvirtBackend {
             }
             if let metadata = update.metadata {
                 let owned = try DomainXML(domain.xml(inactive: domain.isPersistent)).vmgate.ownedPaths
-                try Self.setMetadata(MetadataXML(metadata: metadata, ownedPaths: owned), on: domain, active: state.isActive)
+                try Self.setMetadata(
+                    MetadataXML(metadata: metadata, ownedPaths: owned), on: domain, active: state.isActive)
             }
             return try MachineReader.read(domain, backend: backend)
         }
@@ -147,7 +149,7 @@ extension LibvirtBackend {
         let flags = VIR_DOMAIN_UNDEFINE_MANAGED_SAVE.rawValue | VIR_DOMAIN_UNDEFINE_SNAPSHOTS_METADATA.rawValue
         do {
             try domain.check("undefine") { virDomainUndefineFlags($0, flags | VIR_DOMAIN_UNDEFINE_NVRAM.rawValue) }
-        } catch where error.kind == .invalid || error.kind == .unsupported {
+        } catch  where error.kind == .invalid || error.kind == .unsupported {
             try domain.check("undefine") { virDomainUndefineFlags($0, flags) }
         }
     }

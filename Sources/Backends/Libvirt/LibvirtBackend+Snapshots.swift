@@ -68,7 +68,8 @@ extension LibvirtBackend {
             let handle = try SnapshotReader.handle(snapshot, of: domain)
             defer { virDomainSnapshotFree(handle) }
             if virDomainSnapshotDelete(handle, 0) < 0 {
-                throw LibvirtError.capture("delete", "snapshot '\(snapshot)' of machine '\(name)'", connection: connection)
+                throw LibvirtError.capture(
+                    "delete", "snapshot '\(snapshot)' of machine '\(name)'", connection: connection)
             }
         }
     }

@@ -12,13 +12,15 @@ extension LibvirtBackend {
             try domain.check("read statistics of") { virDomainGetInfo($0, &info) }
             let state = MachineStateCode(raw: Int32(info.state))
             guard state.isActive else {
-                return MachineStats(sampledAt: Date(), cpuTimeNanoseconds: 0, vcpus: Int(info.nrVirtCpu), netBytes: 0, diskBytes: 0)
+                return MachineStats(
+                    sampledAt: Date(), cpuTimeNanoseconds: 0, vcpus: Int(info.nrVirtCpu), netBytes: 0, diskBytes: 0)
             }
             let xml = try DomainXML(domain.xml())
             var net: UInt64 = 0
             for device in xml.nicDevices {
                 var counters = virDomainInterfaceStatsStruct()
-                if virDomainInterfaceStats(domain.pointer, device, &counters, MemoryLayout.size(ofValue: counters)) == 0 {
+                if virDomainInterfaceStats(domain.pointer, device, &counters, MemoryLayout.size(ofValue: counters)) == 0
+                {
                     net &+= UInt64(max(0, counters.rx_bytes)) &+ UInt64(max(0, counters.tx_bytes))
                 } else {
                     LibvirtError.discard()
@@ -55,7 +57,9 @@ extension LibvirtBackend {
             guard let mime = takeString(virDomainScreenshot(domain.pointer, stream.pointer, 0, 0)) else {
                 throw LibvirtError.capture("take a screenshot of", "machine '\(name)'", connection: connection)
             }
-            let data = try stream.readAll { LibvirtError.capture("read the screenshot of", "machine '\(name)'", connection: connection) }
+            let data = try stream.readAll {
+                LibvirtError.capture("read the screenshot of", "machine '\(name)'", connection: connection)
+            }
             return Screenshot(mimeType: mime, data: data)
         }
     }

@@ -32,7 +32,8 @@ extension LibvirtBackend {
             }
             LibvirtError.discard()
             let e = XMLText.escape
-            let xml = "<pool type='dir'><name>\(e(spec.name))</name><target><path>\(e(spec.path))</path></target></pool>"
+            let xml =
+                "<pool type='dir'><name>\(e(spec.name))</name><target><path>\(e(spec.path))</path></target></pool>"
             guard let pointer = virStoragePoolDefineXML(connection.pointer, xml, 0) else {
                 throw LibvirtError.capture("define", "storage pool '\(spec.name)'", connection: connection)
             }

@@ -13,7 +13,9 @@ extension LibvirtBackend {
     public func volume(named name: String, inPool pool: String) async throws -> StorageVolume {
         try require(.storage, "storage")
         let backend = self.name
-        return try await run { try PoolHandle.lookup(pool, in: $0).volume(named: name).describe(pool: pool, backend: backend) }
+        return try await run {
+            try PoolHandle.lookup(pool, in: $0).volume(named: name).describe(pool: pool, backend: backend)
+        }
     }
 
     /// Creates a blank volume, or a qcow2 overlay of `backingPool`/`backingVolume`.
@@ -62,12 +64,15 @@ extension LibvirtBackend {
             throw SpecError.conflict("volume '\(name)' is used by machine '\(user.name)'")
         }
         try await run { connection in
-            try PoolHandle.lookup(pool, in: connection).volume(named: name).check("delete") { virStorageVolDelete($0, 0) }
+            try PoolHandle.lookup(pool, in: connection).volume(named: name).check("delete") {
+                virStorageVolDelete($0, 0)
+            }
         }
     }
 
     /// Grows or shrinks a volume.
-    public func resizeVolume(named name: String, inPool pool: String, capacityBytes: Int) async throws -> StorageVolume {
+    public func resizeVolume(named name: String, inPool pool: String, capacityBytes: Int) async throws -> StorageVolume
+    {
         try require(.volumeMaintenance, "volume resize")
         guard capacityBytes > 0 else { throw SpecError.invalid("volume capacity must be positive") }
         let backend = self.name

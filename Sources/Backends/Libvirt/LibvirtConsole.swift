@@ -103,7 +103,8 @@ final class LibvirtConsole: ConsoleStream, @unchecked Sendable {
                 }
                 if count == -2 { return 0 }
                 guard count >= 0 else {
-                    throw LibvirtError.capture("write to the console of", "machine '\(machine)'", connection: connection)
+                    throw LibvirtError.capture(
+                        "write to the console of", "machine '\(machine)'", connection: connection)
                 }
                 return Int(count)
             }

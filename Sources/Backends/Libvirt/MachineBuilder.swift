@@ -1,8 +1,9 @@
+internal import CLibvirt
+import Spec
+
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-internal import CLibvirt
-import Spec
 
 /// Creates a machine's volumes and definition on a thread-pool thread, undoing everything it
 /// created when a later step fails.
@@ -14,7 +15,8 @@ final class MachineBuilder {
     let defaultPool: String?
     private var createdVolumes: [VolumeHandle] = []
 
-    init(connection: LibvirtConnection, spec: MachineSpec, domainType: String, emulator: String?, defaultPool: String?) {
+    init(connection: LibvirtConnection, spec: MachineSpec, domainType: String, emulator: String?, defaultPool: String?)
+    {
         self.connection = connection
         self.spec = spec
         self.domainType = domainType

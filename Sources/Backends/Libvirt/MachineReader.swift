@@ -15,7 +15,7 @@ enum MachineReader {
         for domain in domains {
             do throws(SpecError) {
                 machines.append(try read(domain, backend: backend))
-            } catch where error.kind == .notFound {
+            } catch  where error.kind == .notFound {
                 continue  // vanished between listing and reading
             }
         }
@@ -28,7 +28,7 @@ enum MachineReader {
     {
         do throws(SpecError) {
             return try read(DomainHandle.lookup(name, in: connection), backend: backend)
-        } catch where error.kind == .notFound {
+        } catch  where error.kind == .notFound {
             return nil
         }
     }

@@ -1,8 +1,9 @@
+import Foundation
+import Spec
+
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-import Foundation
-import Spec
 
 /// The vmgate element stored in a domain's `<metadata>`: gateway metadata plus the host paths
 /// of the disk images vmgate created for the machine.
@@ -57,7 +58,8 @@ struct MetadataXML: Sendable, Equatable {
         let candidates = (metadataElement.children ?? []).compactMap { $0 as? XMLElement }
         guard
             let root = candidates.first(where: {
-                ($0.localName ?? $0.name) == "machine" && ($0.uri == Self.namespace || $0.name == "\(Self.prefix):machine")
+                ($0.localName ?? $0.name) == "machine"
+                    && ($0.uri == Self.namespace || $0.name == "\(Self.prefix):machine")
             })
         else { return nil }
         var metadata = MachineMetadata()

@@ -9,7 +9,8 @@ enum SnapshotReader {
         var array: UnsafeMutablePointer<OpaquePointer?>?
         let count = virDomainListAllSnapshots(domain.pointer, &array, 0)
         guard count >= 0 else {
-            throw LibvirtError.capture("list the snapshots of", "machine '\(domain.name)'", connection: domain.connection)
+            throw LibvirtError.capture(
+                "list the snapshots of", "machine '\(domain.name)'", connection: domain.connection)
         }
         let handles = takeHandles(array, count: count)
         defer { handles.forEach { _ = virDomainSnapshotFree($0) } }

@@ -1,9 +1,10 @@
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
 internal import CLibvirt
 import Foundation
 import Spec
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 /// Owns one `virStoragePoolPtr`. Used only inside a single thread-pool closure.
 final class PoolHandle {

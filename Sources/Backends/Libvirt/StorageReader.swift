@@ -13,7 +13,7 @@ enum StorageReader {
         for pool in pools {
             do throws(SpecError) {
                 result.append(try describe(pool, backend: backend))
-            } catch where error.kind == .notFound {
+            } catch  where error.kind == .notFound {
                 continue
             }
         }
@@ -47,14 +47,15 @@ enum StorageReader {
         var array: UnsafeMutablePointer<OpaquePointer?>?
         let count = virStoragePoolListAllVolumes(pool.pointer, &array, 0)
         guard count >= 0 else {
-            throw LibvirtError.capture("list the volumes of", "storage pool '\(pool.name)'", connection: pool.connection)
+            throw LibvirtError.capture(
+                "list the volumes of", "storage pool '\(pool.name)'", connection: pool.connection)
         }
         let volumes = takeHandles(array, count: count).map { VolumeHandle($0, connection: pool.connection) }
         var result: [StorageVolume] = []
         for volume in volumes {
             do throws(SpecError) {
                 result.append(try volume.describe(pool: pool.name, backend: backend))
-            } catch where error.kind == .notFound {
+            } catch  where error.kind == .notFound {
                 continue
             }
         }

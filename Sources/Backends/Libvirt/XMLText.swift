@@ -1,8 +1,9 @@
+import Foundation
+import Spec
+
 #if canImport(FoundationXML)
     import FoundationXML
 #endif
-import Foundation
-import Spec
 
 /// Escaping and small parsing helpers for the XML vmgate exchanges with libvirt.
 enum XMLText {

@@ -12,7 +12,9 @@ public struct BackendDefaults: Sendable, Hashable {
     public var blankDiskBytes: Int
 
     /// Creates defaults.
-    public init(network: String? = nil, networkType: String = "network", pool: String? = nil, blankDiskBytes: Int = 1 << 30) {
+    public init(
+        network: String? = nil, networkType: String = "network", pool: String? = nil, blankDiskBytes: Int = 1 << 30
+    ) {
         self.network = network
         self.networkType = networkType
         self.pool = pool

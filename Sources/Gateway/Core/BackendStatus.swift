@@ -37,7 +37,8 @@ extension Fleet {
         let machines = try? await call(backend, "machines") { try await $0.machines() }
         let counts = machines.map { Dictionary(grouping: $0, by: \.state.rawValue).mapValues(\.count) }
         return BackendStatus(
-            name: backend.name, kind: backend.kind, endpoint: backend.endpoint, capabilities: backend.capabilities.names,
+            name: backend.name, kind: backend.kind, endpoint: backend.endpoint,
+            capabilities: backend.capabilities.names,
             health: await health(of: backend), host: host, machines: counts)
     }
 
@@ -45,7 +46,9 @@ extension Fleet {
     public func health(of backend: any Backend) async -> BackendHealth {
         let limit = min(callTimeout, 5)
         do {
-            return try await Deadline.run(seconds: limit, "health probe of '\(backend.name)'") { await backend.health() }
+            return try await Deadline.run(seconds: limit, "health probe of '\(backend.name)'") {
+                await backend.health()
+            }
         } catch {
             return BackendHealth(healthy: false, lastError: SpecError.wrap(error).message)
         }

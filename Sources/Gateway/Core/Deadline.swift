@@ -30,10 +30,12 @@ public enum Deadline {
         init(_ continuation: CheckedContinuation<T, any Error>) { self.continuation = Mutex(continuation) }
 
         @discardableResult func resume(with result: Result<T, any Error>) -> Bool {
-            guard let continuation = continuation.withLock({ c -> CheckedContinuation<T, any Error>? in
-                defer { c = nil }
-                return c
-            }) else { return false }
+            guard
+                let continuation = continuation.withLock({ c -> CheckedContinuation<T, any Error>? in
+                    defer { c = nil }
+                    return c
+                })
+            else { return false }
             continuation.resume(with: result)
             return true
         }

@@ -26,7 +26,11 @@ extension Fleet {
                 switch result {
                 case .success(let snapshot):
                     machines += snapshot.machines
-                    if let version = snapshot.version { versions.append("\(name)=\(version)") } else { versioned = false }
+                    if let version = snapshot.version {
+                        versions.append("\(name)=\(version)")
+                    } else {
+                        versioned = false
+                    }
                 case .failure(let error):
                     warnings.append(error.message)
                     versioned = false
@@ -37,7 +41,9 @@ extension Fleet {
             let names = Set([group] + (groups.group(group)?.aliases ?? []))
             machines = machines.filter { $0.metadata.group.map(names.contains) ?? false }
         }
-        let ordered: (Machine, Machine) -> Bool = { $0.backend == $1.backend ? $0.name < $1.name : $0.backend < $1.backend }
+        let ordered: (Machine, Machine) -> Bool = {
+            $0.backend == $1.backend ? $0.name < $1.name : $0.backend < $1.backend
+        }
         if !zip(machines, machines.dropFirst()).allSatisfy({ !ordered($1, $0) }) { machines.sort(by: ordered) }
         let version = versioned ? versions.sorted().joined(separator: ",") + "|\(group ?? "")|\(backend ?? "")" : nil
         return MachineList(machines: machines, warnings: warnings.sorted(), version: version)
@@ -54,12 +60,15 @@ extension Fleet {
         let started = ContinuousClock.now
         let machine = try await call(plan.backend, "createMachine") { try await $0.createMachine(plan.spec) }
         let seconds = (ContinuousClock.now - started).seconds
-        try? await store.record(HistoryEvent(
-            kind: "clone", subject: machine.id, duration: seconds,
-            attributes: ["group": machine.metadata.group ?? "", "template": machine.metadata.template ?? ""]))
+        try? await store.record(
+            HistoryEvent(
+                kind: "clone", subject: machine.id, duration: seconds,
+                attributes: ["group": machine.metadata.group ?? "", "template": machine.metadata.template ?? ""]))
         logger.info(
             "machine created",
-            metadata: ["vmgate.machine": "\(machine.id)", "vmgate.backend": "\(machine.backend)", "seconds": "\(seconds)"])
+            metadata: [
+                "vmgate.machine": "\(machine.id)", "vmgate.backend": "\(machine.backend)", "seconds": "\(seconds)",
+            ])
         return machine
     }
 

@@ -35,7 +35,8 @@ extension Fleet {
                     guard let basePool = disk.pool ?? defaults.pool else {
                         throw SpecError.invalid("template '\(template.name)' disk \(disk.index) names no storage pool")
                     }
-                    disks.append(DiskSpec(source: .overlay(pool: basePool, volume: volume), pool: pool, capacityBytes: bytes))
+                    disks.append(
+                        DiskSpec(source: .overlay(pool: basePool, volume: volume), pool: pool, capacityBytes: bytes))
                 } else if let bytes {
                     disks.append(DiskSpec(source: .blank(capacityBytes: bytes), pool: pool))
                 }
@@ -99,7 +100,9 @@ extension Fleet {
                 guard let info = try? await call(candidate, "hostInfo", { try await $0.hostInfo() }) else { continue }
                 if best == nil || info.freeMemoryKiB > best!.free { best = (candidate, info.freeMemoryKiB) }
             }
-            guard let best else { throw SpecError.unavailable("no backend of group '\(group?.name ?? "")' is reachable") }
+            guard let best else {
+                throw SpecError.unavailable("no backend of group '\(group?.name ?? "")' is reachable")
+            }
             return best.backend
         }
     }

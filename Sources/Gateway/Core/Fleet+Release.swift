@@ -15,7 +15,8 @@ extension Fleet {
         let released = try await onMachine(id, "releaseMachine") { backend, name in
             let machine = try await backend.machine(named: name)
             guard machine.state == .shutoff || machine.state == .crashed else {
-                throw SpecError.conflict("machine '\(name)' is \(machine.state.rawValue); shut it off before releasing it")
+                throw SpecError.conflict(
+                    "machine '\(name)' is \(machine.state.rawValue); shut it off before releasing it")
             }
             let definition = try await backend.domainXML(named: name)
             try await backend.releaseMachine(named: name)

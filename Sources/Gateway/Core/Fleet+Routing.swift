@@ -1,4 +1,4 @@
-public import Spec
+import Spec
 
 /// Where a group's machines are routed and which of them live elsewhere.
 public struct GroupRouting: Sendable, Codable, Hashable {

@@ -46,13 +46,17 @@ extension Fleet {
     }
 
     /// Creates a volume after validating its name and size.
-    public func createVolume(_ spec: VolumeSpec, inPool pool: String, backend: String? = nil) async throws -> StorageVolume {
+    public func createVolume(_ spec: VolumeSpec, inPool pool: String, backend: String? = nil) async throws
+        -> StorageVolume
+    {
         try NameRules.validate(spec.name, what: "volume name")
         try Limits.validate(diskBytes: spec.capacityBytes, what: "volume capacity")
         guard ["qcow2", "raw", "iso"].contains(spec.format) else {
             throw SpecError.invalid("volume format must be qcow2, raw or iso, not '\(spec.format)'")
         }
-        return try await onPool(pool, backend: backend, "createVolume") { try await $0.createVolume(spec, inPool: pool) }
+        return try await onPool(pool, backend: backend, "createVolume") {
+            try await $0.createVolume(spec, inPool: pool)
+        }
     }
 
     /// Machines whose disks use volume `path`.

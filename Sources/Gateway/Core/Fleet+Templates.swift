@@ -60,7 +60,8 @@ extension Fleet {
             }
             if let size = disk.sizeGiB {
                 guard size.isFinite, size > 0, size <= Double(Limits.diskBytes.upperBound) / Double(1 << 30) else {
-                    throw SpecError.invalid("disk \(disk.index) size must be more than 0 and at most 65536 GiB, not \(size)")
+                    throw SpecError.invalid(
+                        "disk \(disk.index) size must be more than 0 and at most 65536 GiB, not \(size)")
                 }
                 try Limits.validate(diskBytes: Int(size * Double(1 << 30)), what: "disk \(disk.index) size")
             }

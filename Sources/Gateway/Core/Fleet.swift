@@ -71,14 +71,16 @@ public final class Fleet: Sendable {
         let matches = list.machines.filter { $0.name == id || $0.uuid.lowercased() == id.lowercased() }
         guard let first = matches.first else {
             if !list.warnings.isEmpty {
-                throw SpecError.unavailable("machine '\(id)' not found, and some backends are unreachable: "
-                    + list.warnings.joined(separator: "; "))
+                throw SpecError.unavailable(
+                    "machine '\(id)' not found, and some backends are unreachable: "
+                        + list.warnings.joined(separator: "; "))
             }
             throw SpecError.notFound("no machine named '\(id)'")
         }
         guard matches.count == 1 else {
             throw SpecError.conflict(
-                "'\(id)' names several machines (\(matches.map(\.id).joined(separator: ", "))); use a backend-qualified id")
+                "'\(id)' names several machines (\(matches.map(\.id).joined(separator: ", "))); use a backend-qualified id"
+            )
         }
         return (try backends.backend(first.backend), first.name)
     }

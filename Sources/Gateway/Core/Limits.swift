@@ -12,7 +12,8 @@ public enum Limits {
     /// Throws `invalid` when `vcpus` is out of range.
     public static func validate(vcpus: Int) throws {
         guard Self.vcpus.contains(vcpus) else {
-            throw SpecError.invalid("cpus must be between \(Self.vcpus.lowerBound) and \(Self.vcpus.upperBound), not \(vcpus)")
+            throw SpecError.invalid(
+                "cpus must be between \(Self.vcpus.lowerBound) and \(Self.vcpus.upperBound), not \(vcpus)")
         }
     }
 

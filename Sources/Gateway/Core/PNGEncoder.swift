@@ -38,7 +38,9 @@ public enum PNGEncoder {
                     while index < data.count, data[index] != 0x0A { index += 1 }
                 } else if [0x20, 0x09, 0x0A, 0x0D].contains(data[index]) {
                     index += 1
-                } else { break }
+                } else {
+                    break
+                }
             }
             let start = index
             while index < data.count, ![0x20, 0x09, 0x0A, 0x0D].contains(data[index]) { index += 1 }
@@ -90,7 +92,9 @@ public enum PNGEncoder {
 
 extension [UInt8] {
     fileprivate mutating func appendBigEndian(_ value: UInt32) {
-        append(contentsOf: [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)])
+        append(contentsOf: [
+            UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF),
+        ])
     }
 
     fileprivate mutating func appendChunk(_ type: String, _ payload: [UInt8]) {

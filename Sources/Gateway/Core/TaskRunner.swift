@@ -1,6 +1,6 @@
 import Foundation
-public import Spec
 public import Logging
+public import Spec
 
 /// Runs long operations in the background and records their progress as ``TaskRecord``s
 /// in the store, so clients can poll them (Kimchi `/tasks`, Comet volume imports).

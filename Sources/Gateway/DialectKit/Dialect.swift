@@ -55,7 +55,9 @@ public struct DialectRegistry: Sendable {
     public init() {}
 
     /// Registers a dialect type with its factory.
-    public mutating func register<D: Dialect>(_ type: D.Type, _ make: @escaping @Sendable (DialectEnvironment) throws -> D) {
+    public mutating func register<D: Dialect>(
+        _ type: D.Type, _ make: @escaping @Sendable (DialectEnvironment) throws -> D
+    ) {
         factories[D.name] = (D.defaultPrefix, { try make($0) })
     }
 

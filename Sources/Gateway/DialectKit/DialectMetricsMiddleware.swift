@@ -26,11 +26,15 @@ public struct DialectMetricsMiddleware: RouterMiddleware {
         }
     }
 
-    private func record(_ request: Request, _ context: GatewayContext, _ status: Int, _ started: ContinuousClock.Instant) {
+    private func record(
+        _ request: Request, _ context: GatewayContext, _ status: Int, _ started: ContinuousClock.Instant
+    ) {
         let route = context.endpointPath ?? "unmatched"
         Counter(
             label: "vmgate_http_requests_total",
-            dimensions: [("dialect", dialect), ("route", route), ("method", request.method.rawValue), ("status", "\(status)")]
+            dimensions: [
+                ("dialect", dialect), ("route", route), ("method", request.method.rawValue), ("status", "\(status)"),
+            ]
         ).increment()
         Timer(
             label: "vmgate_http_request_duration_seconds",

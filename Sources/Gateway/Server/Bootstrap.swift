@@ -26,12 +26,16 @@ enum Bootstrap {
     ) async {
         do {
             let backend = try fleet.backends.backend(backendName)
-            if (try? await fleet.call(backend, "volume", { try await $0.volume(named: seed.name, inPool: seed.pool) })) != nil {
+            if (try? await fleet.call(backend, "volume", { try await $0.volume(named: seed.name, inPool: seed.pool) }))
+                != nil
+            {
                 return
             }
             let spec = VolumeSpec(name: seed.name, capacityBytes: seed.capacityMiB << 20, format: seed.format)
             _ = try await fleet.call(backend, "createVolume") { try await $0.createVolume(spec, inPool: seed.pool) }
-            logger.info("seeded base volume", metadata: ["vmgate.backend": "\(backendName)", "volume": "\(seed.pool)/\(seed.name)"])
+            logger.info(
+                "seeded base volume",
+                metadata: ["vmgate.backend": "\(backendName)", "volume": "\(seed.pool)/\(seed.name)"])
         } catch {
             logger.warning("could not seed volume \(seed.pool)/\(seed.name) on \(backendName): \(error)")
         }

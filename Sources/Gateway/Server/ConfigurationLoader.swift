@@ -51,7 +51,8 @@ public enum ConfigurationLoader {
             case .dataCorrupted(let context): (context.codingPath, context.debugDescription)
             @unknown default: ([], "\(error)")
             }
-        let joined: String = keys.map { key -> String in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
+        let joined: String = keys.map { key -> String in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }
+            .joined()
         let path = joined.hasPrefix(".") ? String(joined.dropFirst()) : joined
         let line = ConfigurationSchema.line(of: keys, in: root).map { "line \($0), " } ?? ""
         return "\(line)key '\(path)': \(detail)"
@@ -62,22 +63,32 @@ public enum ConfigurationLoader {
     static func applyOverrides(_ config: inout GatewayConfiguration, environment: [String: String]) throws {
         if let host = environment["VMGATE_HOST"] { config.listen.host = host }
         if let port = environment["VMGATE_PORT"] {
-            guard let value = Int(port) else { throw Failure(description: "VMGATE_PORT must be a number, not '\(port)'") }
+            guard let value = Int(port) else {
+                throw Failure(description: "VMGATE_PORT must be a number, not '\(port)'")
+            }
             config.listen.port = value
         }
         if let path = environment["VMGATE_STORE_PATH"] { config.store.path = path }
         if let level = environment["VMGATE_LOG_LEVEL"] { config.logLevel = level }
         for index in config.backends.indices {
-            let key = "VMGATE_BACKEND_" + config.backends[index].name.uppercased().replacingOccurrences(of: "-", with: "_") + "_URI"
+            let key =
+                "VMGATE_BACKEND_" + config.backends[index].name.uppercased().replacingOccurrences(of: "-", with: "_")
+                + "_URI"
             if let uri = environment[key] {
-                if config.backends[index].type == "proxy" { config.backends[index].url = uri } else { config.backends[index].uri = uri }
+                if config.backends[index].type == "proxy" {
+                    config.backends[index].url = uri
+                } else {
+                    config.backends[index].uri = uri
+                }
             }
         }
     }
 
     /// Checks cross-references: backend kinds and names, groups' backends, templates.
     public static func validate(_ config: GatewayConfiguration) throws {
-        guard (0...65_535).contains(config.listen.port) else { throw Failure(description: "listen.port must be 0–65535") }
+        guard (0...65_535).contains(config.listen.port) else {
+            throw Failure(description: "listen.port must be 0–65535")
+        }
         guard config.store.type == "sqlite" else {
             throw Failure(description: "store.type '\(config.store.type)' is not supported (sqlite)")
         }
@@ -86,16 +97,20 @@ public enum ConfigurationLoader {
             try check(index, "backends", backend.name, &backendNames)
             switch backend.type {
             case "libvirt":
-                guard backend.uri?.isEmpty == false else { throw Failure(description: "backends[\(index)].uri is required") }
+                guard backend.uri?.isEmpty == false else {
+                    throw Failure(description: "backends[\(index)].uri is required")
+                }
             case "proxy":
                 guard let url = backend.url, url.hasPrefix("http://") || url.hasPrefix("https://") else {
-                    throw Failure(description: "backends[\(index)].url is required for a proxy backend (http:// or https://)")
+                    throw Failure(
+                        description: "backends[\(index)].url is required for a proxy backend (http:// or https://)")
                 }
                 guard backend.upstreamBackend?.isEmpty == false else {
                     throw Failure(description: "backends[\(index)].upstreamBackend is required for a proxy backend")
                 }
             default:
-                throw Failure(description: "backends[\(index)].type '\(backend.type)' is not supported (libvirt, proxy)")
+                throw Failure(
+                    description: "backends[\(index)].type '\(backend.type)' is not supported (libvirt, proxy)")
             }
         }
         var groupNames = Set<String>()
@@ -105,7 +120,9 @@ public enum ConfigurationLoader {
                 throw Failure(description: "groups[\(index)].backends: no backend named '\(backend)'")
             }
             if let placement = group.placement, Group.Placement(rawValue: placement) == nil {
-                throw Failure(description: "groups[\(index)].placement '\(placement)' is not one of most-free-memory, round-robin, pinned")
+                throw Failure(
+                    description:
+                        "groups[\(index)].placement '\(placement)' is not one of most-free-memory, round-robin, pinned")
             }
         }
         var templateNames = Set<String>()

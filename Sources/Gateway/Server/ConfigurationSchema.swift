@@ -13,27 +13,37 @@ enum ConfigurationSchema {
     static let root: Shape = .map([
         "listen": .map(["host": .scalar, "port": .scalar]),
         "store": .map(["type": .scalar, "path": .scalar]),
-        "backends": .list(.map([
-            "name": .scalar, "type": .scalar, "uri": .scalar, "threads": .scalar, "keepaliveInterval": .scalar,
-            "keepaliveCount": .scalar, "defaultPool": .scalar, "network": .scalar, "networkType": .scalar,
-            "blankDiskGiB": .scalar, "domainType": .scalar, "sshKey": .scalar, "knownHosts": .scalar, "url": .scalar,
-            "upstreamBackend": .scalar, "token": .scalar, "username": .scalar, "password": .scalar, "caFile": .scalar,
-            "clientCertificate": .scalar, "clientKey": .scalar, "insecure": .scalar, "connectTimeoutSeconds": .scalar,
-            "timeoutSeconds": .scalar, "pollIntervalSeconds": .scalar,
-            "seedVolumes": .list(.map(["pool": .scalar, "name": .scalar, "capacityMiB": .scalar, "format": .scalar])),
-        ])),
-        "groups": .list(.map([
-            "name": .scalar, "backends": .list(.scalar), "template": .scalar, "size": .scalar, "lifetimeHours": .scalar,
-            "placement": .scalar, "aliases": .list(.scalar), "options": .freeMap,
-        ])),
-        "templates": .list(.map([
-            "name": .scalar, "vcpus": .scalar, "memoryMiB": .scalar, "cdrom": .scalar, "osDistro": .scalar,
-            "osVersion": .scalar, "network": .scalar, "graphics": .scalar, "icon": .scalar, "folder": .list(.scalar),
-            "disks": .list(.map(["index": .scalar, "sizeGiB": .scalar, "pool": .scalar, "volume": .scalar])),
-        ])),
-        "dialects": .list(.map([
-            "name": .scalar, "prefix": .scalar, "port": .scalar, "enabled": .scalar, "options": .freeMap,
-        ])),
+        "backends": .list(
+            .map([
+                "name": .scalar, "type": .scalar, "uri": .scalar, "threads": .scalar, "keepaliveInterval": .scalar,
+                "keepaliveCount": .scalar, "defaultPool": .scalar, "network": .scalar, "networkType": .scalar,
+                "blankDiskGiB": .scalar, "domainType": .scalar, "sshKey": .scalar, "knownHosts": .scalar,
+                "url": .scalar,
+                "upstreamBackend": .scalar, "token": .scalar, "username": .scalar, "password": .scalar,
+                "caFile": .scalar,
+                "clientCertificate": .scalar, "clientKey": .scalar, "insecure": .scalar,
+                "connectTimeoutSeconds": .scalar,
+                "timeoutSeconds": .scalar, "pollIntervalSeconds": .scalar,
+                "seedVolumes": .list(
+                    .map(["pool": .scalar, "name": .scalar, "capacityMiB": .scalar, "format": .scalar])),
+            ])),
+        "groups": .list(
+            .map([
+                "name": .scalar, "backends": .list(.scalar), "template": .scalar, "size": .scalar,
+                "lifetimeHours": .scalar,
+                "placement": .scalar, "aliases": .list(.scalar), "options": .freeMap,
+            ])),
+        "templates": .list(
+            .map([
+                "name": .scalar, "vcpus": .scalar, "memoryMiB": .scalar, "cdrom": .scalar, "osDistro": .scalar,
+                "osVersion": .scalar, "network": .scalar, "graphics": .scalar, "icon": .scalar,
+                "folder": .list(.scalar),
+                "disks": .list(.map(["index": .scalar, "sizeGiB": .scalar, "pool": .scalar, "volume": .scalar])),
+            ])),
+        "dialects": .list(
+            .map([
+                "name": .scalar, "prefix": .scalar, "port": .scalar, "enabled": .scalar, "options": .freeMap,
+            ])),
         "defaultGroup": .scalar, "callTimeoutSeconds": .scalar, "logLevel": .scalar, "benchmarkRoutes": .scalar,
     ])
 
@@ -44,7 +54,8 @@ enum ConfigurationSchema {
     private static func check(_ node: Node, against shape: Shape, path: String, source: String) throws {
         func fail(_ message: String) -> ConfigurationLoader.Failure {
             let line = node.mark.map { "line \($0.line), " } ?? ""
-            return ConfigurationLoader.Failure(description: "\(source): \(line)key '\(path.isEmpty ? "(root)" : path)': \(message)")
+            return ConfigurationLoader.Failure(
+                description: "\(source): \(line)key '\(path.isEmpty ? "(root)" : path)': \(message)")
         }
         switch shape {
         case .scalar:
@@ -64,7 +75,9 @@ enum ConfigurationSchema {
                 guard let child = keys[name] else {
                     let line = key.mark.map { "line \($0.line), " } ?? ""
                     throw ConfigurationLoader.Failure(
-                        description: "\(source): \(line)unknown key '\(childPath)'; expected one of \(keys.keys.sorted().joined(separator: ", "))")
+                        description:
+                            "\(source): \(line)unknown key '\(childPath)'; expected one of \(keys.keys.sorted().joined(separator: ", "))"
+                    )
                 }
                 if let scalar = value.scalar, ["", "~", "null"].contains(scalar.string) { continue }
                 try check(value, against: child, path: childPath, source: source)
@@ -80,7 +93,9 @@ enum ConfigurationSchema {
                 node = sequence[index]
             } else if let value = node.mapping?[Node(key.stringValue)] {
                 node = value
-            } else { break }
+            } else {
+                break
+            }
         }
         return node.mark?.line
     }

@@ -9,8 +9,8 @@ import KimchiDialect
 import Libvirt
 public import Logging
 import NativeDialect
-import Proxy
 public import Prometheus
+import Proxy
 import ServiceLifecycle
 import Spec
 import Store
@@ -73,7 +73,8 @@ public struct Gateway: Sendable {
             libvirtBackends.append(backend)
             registry.use(backend, defaults: settings.defaults)
         }
-        let groups = GroupDirectory(configured: config.groups.map { $0.group(defaultBackends: config.backends.map(\.name)) }, store: store)
+        let groups = GroupDirectory(
+            configured: config.groups.map { $0.group(defaultBackends: config.backends.map(\.name)) }, store: store)
         try await groups.load()
         let fleet = Fleet(
             backends: registry, groups: groups, store: store, defaultGroup: config.defaultGroup,
@@ -111,7 +112,8 @@ public struct Gateway: Sendable {
         }
         let application = Application(
             router: main, server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
-            configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "vmgate"),
+            configuration: .init(
+                address: .hostname(config.listen.host, port: config.listen.port), serverName: "vmgate"),
             services: [lifecycle] + mounts.map { DialectService(mount: $0) }, logger: logger)
         return Gateway(
             application: application, dialectListeners: listeners, fleet: fleet, mounts: mounts,
@@ -130,7 +132,9 @@ public struct Gateway: Sendable {
                         try await Deadline.run(seconds: 15, "connecting backend '\(backend.name)'") {
                             try await backend.connect()
                         }
-                        logger.info("backend connected", metadata: ["vmgate.backend": "\(backend.name)", "uri": "\(backend.endpoint)"])
+                        logger.info(
+                            "backend connected",
+                            metadata: ["vmgate.backend": "\(backend.name)", "uri": "\(backend.endpoint)"])
                     } catch {
                         logger.error(
                             "backend not reachable at start-up; will retry on use",
@@ -147,7 +151,8 @@ public struct Gateway: Sendable {
         for mount in config.dialects where mount.enabled ?? true {
             guard let defaultPrefix = registry.defaultPrefix(mount.name) else {
                 throw ConfigurationLoader.Failure(
-                    description: "dialects: unknown dialect '\(mount.name)'; known: \(registry.names.joined(separator: ", "))")
+                    description:
+                        "dialects: unknown dialect '\(mount.name)'; known: \(registry.names.joined(separator: ", "))")
             }
             let prefix = MountedDialect.normalize(mount.prefix ?? defaultPrefix)
             if mount.port == nil, !prefixes.insert(prefix).inserted {

@@ -20,7 +20,8 @@ extension GatewayConfiguration {
             // virtualization-server machines get a blank disk, so their group has no template.
             GroupSettings(name: "vserver", backends: ["local"], size: 0),
             // A Comet cluster to try at once; more are created with POST /comet/cluster.
-            GroupSettings(name: "comet-demo", backends: ["local"], template: "demo", size: 0, options: ["comet.cluster": "true"]),
+            GroupSettings(
+                name: "comet-demo", backends: ["local"], template: "demo", size: 0, options: ["comet.cluster": "true"]),
             // A vmpooler pool kept at 2 ready VMs, also answering to the alias `demo-vm`.
             GroupSettings(
                 name: "demo-pool", backends: ["local"], template: "demo", size: 2, aliases: ["demo-vm"],

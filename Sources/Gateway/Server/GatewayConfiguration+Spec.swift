@@ -21,7 +21,8 @@ extension GatewayConfiguration.GroupSettings {
     func group(defaultBackends: [String]) -> Group {
         Group(
             name: name, backends: backends ?? Array(defaultBackends.prefix(1)), template: template, size: size ?? 0,
-            lifetimeHours: lifetimeHours, placement: placement.flatMap(Group.Placement.init(rawValue:)) ?? .mostFreeMemory,
+            lifetimeHours: lifetimeHours,
+            placement: placement.flatMap(Group.Placement.init(rawValue:)) ?? .mostFreeMemory,
             aliases: aliases ?? [], options: options ?? [:])
     }
 }

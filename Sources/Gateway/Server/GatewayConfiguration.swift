@@ -146,7 +146,10 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
         public var options: [String: String]?
 
         /// Creates a mount.
-        public init(name: String, prefix: String? = nil, port: Int? = nil, enabled: Bool? = nil, options: [String: String]? = nil) {
+        public init(
+            name: String, prefix: String? = nil, port: Int? = nil, enabled: Bool? = nil,
+            options: [String: String]? = nil
+        ) {
             self.name = name
             self.prefix = prefix
             self.port = port

@@ -1,6 +1,6 @@
 public import Foundation
-public import Spec
 import GRDB
+public import Spec
 
 /// A row of `history`; `attributes` is JSON text.
 struct HistoryRow: Codable, Sendable, FetchableRecord, PersistableRecord {
@@ -47,7 +47,8 @@ extension SQLiteStore {
             if let kind {
                 request = request.filter(Column("kind") == kind)
             }
-            return try request
+            return
+                try request
                 .order(Column("at"), Column("id"))
                 .fetchAll(db)
                 .map { try $0.event() }

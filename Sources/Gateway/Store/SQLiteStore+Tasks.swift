@@ -1,6 +1,6 @@
 import Foundation
-public import Spec
 import GRDB
+public import Spec
 
 /// A row of `task`.
 struct TaskRow: Codable, Sendable, FetchableRecord, PersistableRecord {

@@ -1,5 +1,5 @@
-public import Spec
 import GRDB
+public import Spec
 
 /// A row of `template`: the Spec ``Template`` as JSON, keyed by name.
 struct TemplateRow: Codable, Sendable, FetchableRecord, PersistableRecord {

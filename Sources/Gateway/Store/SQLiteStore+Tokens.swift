@@ -1,6 +1,6 @@
 import Foundation
-public import Spec
 import GRDB
+public import Spec
 
 /// A row of `token`.
 struct TokenRow: Codable, Sendable, FetchableRecord, PersistableRecord {

@@ -1,6 +1,6 @@
 import Foundation
-public import Spec
 import GRDB
+public import Spec
 
 /// A ``GatewayStore`` kept in one SQLite database, for a single gateway instance.
 ///

@@ -76,8 +76,10 @@ struct CheckConfig: AsyncParsableCommand {
     func run() async throws {
         do {
             let config = try options.load()
-            print("configuration OK: \(config.backends.count) backend(s), \(config.groups.count) group(s), "
-                + "\(config.templates.count) template(s), dialects: \(config.dialects.map(\.name).joined(separator: ", "))")
+            print(
+                "configuration OK: \(config.backends.count) backend(s), \(config.groups.count) group(s), "
+                    + "\(config.templates.count) template(s), dialects: \(config.dialects.map(\.name).joined(separator: ", "))"
+            )
         } catch let failure as ConfigurationLoader.Failure {
             throw ValidationError(failure.description)
         }

@@ -11,7 +11,8 @@ struct CometClusterTests {
         try await TestGateway.run(CometTest.configuration()) { client, _ in
             #expect(try await client.list("/comet/cluster").isEmpty)
             let created = try await client.json(
-                .post, "/comet/cluster", json: #"{"name":"c1","template":"demo","size":2,"backend":"local"}"#, expect: .created)
+                .post, "/comet/cluster", json: #"{"name":"c1","template":"demo","size":2,"backend":"local"}"#,
+                expect: .created)
             #expect(created["name"] as? String == "c1")
             #expect(created["size"] as? Int == 2)
             #expect(created["state"] as? String == "shutoff")
@@ -63,7 +64,8 @@ struct CometClusterTests {
     @Test("start and stop act on every VM; delete refuses while VMs run unless forced")
     func actionsAndDelete() async throws {
         try await TestGateway.run(CometTest.configuration()) { client, _ in
-            _ = try await client.json(.post, "/comet/cluster", json: #"{"name":"c3","template":"demo","size":3}"#, expect: .created)
+            _ = try await client.json(
+                .post, "/comet/cluster", json: #"{"name":"c3","template":"demo","size":3}"#, expect: .created)
             let started = try await client.json(.post, "/comet/cluster/c3/start")
             #expect((started["vms"] as? [[String: Any]])?.allSatisfy { $0["state"] as? String == "running" } == true)
             #expect(try await client.json(.get, "/comet/cluster/c3")["state"] as? String == "running")
@@ -93,9 +95,11 @@ struct CometClusterTests {
     @Test("a cluster action reports the VMs it failed on")
     func perVMFailures() async throws {
         try await TestGateway.run(CometTest.configuration()) { client, _ in
-            _ = try await client.json(.post, "/comet/cluster", json: #"{"name":"c4","template":"demo"}"#, expect: .created)
+            _ = try await client.json(
+                .post, "/comet/cluster", json: #"{"name":"c4","template":"demo"}"#, expect: .created)
             for name in ["a", "b", "c"] {
-                _ = try await client.json(.post, "/comet/cluster/c4/vms", json: #"{"name":"\#(name)"}"#, expect: .created)
+                _ = try await client.json(
+                    .post, "/comet/cluster/c4/vms", json: #"{"name":"\#(name)"}"#, expect: .created)
             }
             _ = try await client.json(.post, "/comet/cluster/c4/vms/b/start")
             _ = try await client.json(.post, "/api/v1/machines/local:b/actions/suspend")
@@ -106,8 +110,9 @@ struct CometClusterTests {
             #expect(failures.map { $0["name"] as? String } == ["b"])
             // The other VMs were still started.
             let vms = try await client.list("/comet/cluster/c4/vms")
-            #expect(Dictionary(uniqueKeysWithValues: vms.map { ($0["name"] as! String, $0["state"] as! String) })
-                == ["a": "running", "b": "paused", "c": "running"])
+            #expect(
+                Dictionary(uniqueKeysWithValues: vms.map { ($0["name"] as! String, $0["state"] as! String) })
+                    == ["a": "running", "b": "paused", "c": "running"])
         }
     }
 

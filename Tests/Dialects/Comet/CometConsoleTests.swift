@@ -14,7 +14,8 @@ struct CometConsoleTests {
     @Test("the console of a shut-off or unknown VM is refused; the test driver offers no serial console")
     func refusals() async throws {
         try await TestGateway.run(CometTest.configuration()) { client, _ in
-            _ = try await client.json(.post, "/comet/cluster", json: #"{"name":"con","template":"demo"}"#, expect: .created)
+            _ = try await client.json(
+                .post, "/comet/cluster", json: #"{"name":"con","template":"demo"}"#, expect: .created)
             _ = try await client.json(.post, "/comet/cluster/con/vms", json: #"{"name":"c1"}"#, expect: .created)
             try await client.expectError(.get, "/comet/cluster/con/vms/c1/console", .conflict)
             try await client.expectError(.get, "/comet/cluster/con/vms/nope/console", .notFound)
@@ -30,12 +31,16 @@ struct CometConsoleTests {
     /// received byte (polling the line status register). Assembled from 16-bit code:
     /// banner loop with `lodsb`/`out`, then `in 0x3FD` until data ready, `in 0x3F8`, `out 0x3F8`.
     static func echoBootImage() -> [UInt8] {
-        let code: [UInt8] = [
-            0xfa, 0x31, 0xc0, 0x8e, 0xd8, 0x8e, 0xd0, 0xbc, 0x00, 0x7c, 0xbe, 0x37, 0x7c, 0xac, 0x84, 0xc0, 0x74, 0x05,
-            0xe8, 0x13, 0x00, 0xeb, 0xf6, 0xba, 0xfd, 0x03, 0xec, 0xa8, 0x01, 0x74, 0xfb, 0xba, 0xf8, 0x03, 0xec, 0xe8,
-            0x02, 0x00, 0xeb, 0xef, 0x50, 0xba, 0xfd, 0x03, 0xec, 0xa8, 0x20, 0x74, 0xfb, 0x58, 0xba, 0xf8, 0x03, 0xee,
-            0xc3,
-        ] + Array("vmgate-echo-ready\r\n".utf8) + [0]
+        let code: [UInt8] =
+            [
+                0xfa, 0x31, 0xc0, 0x8e, 0xd8, 0x8e, 0xd0, 0xbc, 0x00, 0x7c, 0xbe, 0x37, 0x7c, 0xac, 0x84, 0xc0, 0x74,
+                0x05,
+                0xe8, 0x13, 0x00, 0xeb, 0xf6, 0xba, 0xfd, 0x03, 0xec, 0xa8, 0x01, 0x74, 0xfb, 0xba, 0xf8, 0x03, 0xec,
+                0xe8,
+                0x02, 0x00, 0xeb, 0xef, 0x50, 0xba, 0xfd, 0x03, 0xec, 0xa8, 0x20, 0x74, 0xfb, 0x58, 0xba, 0xf8, 0x03,
+                0xee,
+                0xc3,
+            ] + Array("vmgate-echo-ready\r\n".utf8) + [0]
         var image = [UInt8](repeating: 0, count: 1 << 20)
         image.replaceSubrange(0..<code.count, with: code)
         image[510] = 0x55
@@ -68,15 +73,18 @@ struct CometConsoleTests {
                 #expect(imported["status"] as? String == "finished", "\(imported)")
                 _ = try await client.json(
                     .post, "/api/v1/templates",
-                    json: #"{"name":"\#(image)","memoryMiB":64,"disks":[{"index":0,"pool":"\#(pool)","volume":"\#(image)"}]}"#,
+                    json:
+                        #"{"name":"\#(image)","memoryMiB":64,"disks":[{"index":0,"pool":"\#(pool)","volume":"\#(image)"}]}"#,
                     expect: .created)
                 _ = try await client.json(
                     .post, "/comet/cluster", json: #"{"name":"\#(cluster)","template":"\#(image)","backend":"qemu"}"#,
                     expect: .created)
                 do {
-                    _ = try await client.json(.post, "/comet/cluster/\(cluster)/vms", json: #"{"name":"\#(vm)"}"#, expect: .created)
+                    _ = try await client.json(
+                        .post, "/comet/cluster/\(cluster)/vms", json: #"{"name":"\#(vm)"}"#, expect: .created)
                     _ = try await client.json(.post, "/comet/cluster/\(cluster)/vms/\(vm)/start")
-                    let (status, body, headers) = try await client.send(.get, "/comet/cluster/\(cluster)/vms/\(vm)/console")
+                    let (status, body, headers) = try await client.send(
+                        .get, "/comet/cluster/\(cluster)/vms/\(vm)/console")
                     #expect(status == .temporaryRedirect, "\(String(buffer: body))")
                     let location = try #require(headers[.location])
                     #expect(location.hasPrefix("ws://"))
@@ -96,12 +104,17 @@ struct CometConsoleTests {
                             for _ in 0..<40 {
                                 try await outbound.write(.text(Self.probe))
                                 try await Task.sleep(for: .milliseconds(500))
-                                if String(decoding: received.bytes.withLock { $0 }, as: UTF8.self).contains(Self.probe) { break }
+                                if String(decoding: received.bytes.withLock { $0 }, as: UTF8.self).contains(Self.probe)
+                                {
+                                    break
+                                }
                             }
                             try await outbound.close(.normalClosure, reason: nil)
                         }
                         for try await message in inbound.messages(maxSize: 1 << 16) {
-                            if case .binary(let buffer) = message { received.bytes.withLock { $0 += Array(buffer: buffer) } }
+                            if case .binary(let buffer) = message {
+                                received.bytes.withLock { $0 += Array(buffer: buffer) }
+                            }
                         }
                         try await writer.value
                     }
@@ -122,7 +135,9 @@ struct CometConsoleTests {
                 }
                 #expect(try await client.send(.delete, "/comet/cluster/\(cluster)?force=true").status == .noContent)
                 _ = try await client.send(.delete, "/api/v1/templates/\(image)")
-                #expect(try await client.send(.delete, "/api/v1/storage/pools/\(pool)/volumes/\(image)").status == .noContent)
+                #expect(
+                    try await client.send(.delete, "/api/v1/storage/pools/\(pool)/volumes/\(image)").status
+                        == .noContent)
             }
         } catch {
             await gateway.close()

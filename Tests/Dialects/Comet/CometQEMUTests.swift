@@ -18,9 +18,11 @@ struct CometQEMUTests {
         let vm = CometTest.unique("vm")
         try await TestGateway.run(CometTest.qemuConfiguration()) { client, gateway in
             _ = try await client.json(
-                .post, "/comet/cluster", json: #"{"name":"\#(cluster)","template":"tiny","backend":"qemu"}"#, expect: .created)
+                .post, "/comet/cluster", json: #"{"name":"\#(cluster)","template":"tiny","backend":"qemu"}"#,
+                expect: .created)
             do {
-                _ = try await client.json(.post, "/comet/cluster/\(cluster)/vms", json: #"{"name":"\#(vm)"}"#, expect: .created)
+                _ = try await client.json(
+                    .post, "/comet/cluster/\(cluster)/vms", json: #"{"name":"\#(vm)"}"#, expect: .created)
                 try await body(client, gateway, cluster, vm)
             } catch {
                 _ = try? await client.send(.delete, "/comet/cluster/\(cluster)?force=true")
@@ -37,39 +39,44 @@ struct CometQEMUTests {
         try await Self.withVM { client, _, cluster, vm in
             let volume = CometTest.unique("data") + ".qcow2"
             let (status, _, headers) = try await client.send(
-                .post, "/comet/storagepools/\(Self.pool)/storagevolumes", json: #"{"name":"\#(volume)","capacity":0.01}"#)
+                .post, "/comet/storagepools/\(Self.pool)/storagevolumes",
+                json: #"{"name":"\#(volume)","capacity":0.01}"#)
             #expect(status == .accepted)
             let task = try await client.waitForTask(try #require(headers[.location]))
             #expect(task["status"] as? String == "finished", "\(task)")
             do {
 
-            _ = try await client.json(.post, "/comet/cluster/\(cluster)/vms/\(vm)/start")
-            let base = "/comet/cluster/\(cluster)/vms/\(vm)/storages"
-            let attach = #"{"pool":"\#(Self.pool)","vol":"\#(volume)"}"#
-            let attached = try await client.json(.post, base, json: attach, expect: .created)
-            #expect(attached["zvol"] as? String == volume)
-            #expect(attached["dev"] as? String == "vdb")
-            #expect(attached["state"] as? String == "mapped")
-            try await client.expectError(.post, base, json: attach, .conflict)
-            #expect(try await client.list(base).count == 2)
-            let mapped = try await client.json(.get, "/comet/storagepools/\(Self.pool)/storagevolumes/\(volume)")
-            #expect(mapped["state"] as? String == "mapped")
-            #expect(mapped["host"] as? String == "qemu")
-            try await client.expectError(.delete, "\(base)/\(volume)", .conflict)
+                _ = try await client.json(.post, "/comet/cluster/\(cluster)/vms/\(vm)/start")
+                let base = "/comet/cluster/\(cluster)/vms/\(vm)/storages"
+                let attach = #"{"pool":"\#(Self.pool)","vol":"\#(volume)"}"#
+                let attached = try await client.json(.post, base, json: attach, expect: .created)
+                #expect(attached["zvol"] as? String == volume)
+                #expect(attached["dev"] as? String == "vdb")
+                #expect(attached["state"] as? String == "mapped")
+                try await client.expectError(.post, base, json: attach, .conflict)
+                #expect(try await client.list(base).count == 2)
+                let mapped = try await client.json(.get, "/comet/storagepools/\(Self.pool)/storagevolumes/\(volume)")
+                #expect(mapped["state"] as? String == "mapped")
+                #expect(mapped["host"] as? String == "qemu")
+                try await client.expectError(.delete, "\(base)/\(volume)", .conflict)
 
-            // A guest without an OS never acknowledges a virtio hot-unplug, so unmap after power-off
-            // (the attach was persistent, so the disk is still in the definition).
-            _ = try await client.json(.post, "/comet/cluster/\(cluster)/vms/\(vm)/poweroff")
-            #expect(try await client.list(base).contains { $0["zvol"] as? String == volume && $0["state"] as? String == "mapped" })
-            let unmapped = try await client.json(.post, "\(base)/\(volume)/unmap")
-            #expect(unmapped["state"] as? String == "unmapped")
-            #expect(unmapped["dev"] is NSNull)
-            let free = try await client.json(.get, "/comet/storagepools/\(Self.pool)/storagevolumes/\(volume)")
-            #expect(free["state"] as? String == "unmapped")
-            try await client.expectError(.post, "\(base)/\(volume)/unmap", .conflict)
-            #expect(try await client.send(.delete, "\(base)/\(volume)").status == .noContent)
-            _ = try await client.json(.get, "/comet/storagepools/\(Self.pool)/storagevolumes/\(volume)", expect: .notFound)
-            try await client.expectError(.get, "\(base)/\(volume)", .notFound)
+                // A guest without an OS never acknowledges a virtio hot-unplug, so unmap after power-off
+                // (the attach was persistent, so the disk is still in the definition).
+                _ = try await client.json(.post, "/comet/cluster/\(cluster)/vms/\(vm)/poweroff")
+                #expect(
+                    try await client.list(base).contains {
+                        $0["zvol"] as? String == volume && $0["state"] as? String == "mapped"
+                    })
+                let unmapped = try await client.json(.post, "\(base)/\(volume)/unmap")
+                #expect(unmapped["state"] as? String == "unmapped")
+                #expect(unmapped["dev"] is NSNull)
+                let free = try await client.json(.get, "/comet/storagepools/\(Self.pool)/storagevolumes/\(volume)")
+                #expect(free["state"] as? String == "unmapped")
+                try await client.expectError(.post, "\(base)/\(volume)/unmap", .conflict)
+                #expect(try await client.send(.delete, "\(base)/\(volume)").status == .noContent)
+                _ = try await client.json(
+                    .get, "/comet/storagepools/\(Self.pool)/storagevolumes/\(volume)", expect: .notFound)
+                try await client.expectError(.get, "\(base)/\(volume)", .notFound)
             } catch {
                 _ = try? await client.send(.delete, "/comet/cluster/\(cluster)/vms/\(vm)?force=true")
                 _ = try? await client.send(.delete, "/api/v1/storage/pools/\(Self.pool)/volumes/\(volume)")
@@ -103,7 +110,9 @@ struct CometQEMUTests {
             // cannot delete it with the VM; remove it here (the pool directory is local).
             let vmDisk = try await client.list("/comet/cluster/\(cluster)/vms/\(vm)/storages").first
             _ = try await client.send(.delete, "/comet/cluster/\(cluster)/vms/\(vm)?force=true")
-            if let path = vmDisk?["path"] as? String, path.hasSuffix(".live") { try? FileManager.default.removeItem(atPath: path) }
+            if let path = vmDisk?["path"] as? String, path.hasSuffix(".live") {
+                try? FileManager.default.removeItem(atPath: path)
+            }
         }
     }
 
@@ -153,7 +162,8 @@ struct CometQEMUTests {
                 json: #"{"name":"\#(name)","url":"file:///nonexistent/x.img"}"#)
             let failed = try await client.waitForTask(try #require(missing.headers[.location]))
             #expect(failed["status"] as? String == "failed")
-            _ = try await client.json(.get, "/comet/storagepools/\(Self.pool)/storagevolumes/\(name)", expect: .notFound)
+            _ = try await client.json(
+                .get, "/comet/storagepools/\(Self.pool)/storagevolumes/\(name)", expect: .notFound)
         }
     }
 
@@ -186,7 +196,8 @@ struct CometQEMUTests {
                 let failed = try await client.waitForTask(try #require(missingHeaders[.location]))
                 #expect(failed["status"] as? String == "failed")
                 #expect((failed["message"] as? String)?.contains("404") == true, "\(failed)")
-                _ = try await client.json(.get, "/comet/storagepools/\(Self.pool)/storagevolumes/\(name)", expect: .notFound)
+                _ = try await client.json(
+                    .get, "/comet/storagepools/\(Self.pool)/storagevolumes/\(name)", expect: .notFound)
             }
         }
     }

@@ -9,7 +9,8 @@ struct CometStorageTests {
     @Test("VM storages list the disks; the test driver cannot attach, and says so")
     func vmStorages() async throws {
         try await TestGateway.run(CometTest.configuration()) { client, _ in
-            _ = try await client.json(.post, "/comet/cluster", json: #"{"name":"db","template":"demo"}"#, expect: .created)
+            _ = try await client.json(
+                .post, "/comet/cluster", json: #"{"name":"db","template":"demo"}"#, expect: .created)
             _ = try await client.json(.post, "/comet/cluster/db/vms", json: #"{"name":"m1"}"#, expect: .created)
             let disks = try await client.list("/comet/cluster/db/vms/m1/storages")
             #expect(disks.count == 1)
@@ -27,9 +28,11 @@ struct CometStorageTests {
             let backend = try await client.json(.get, "/api/v1/backends/local")
             #expect((backend["capabilities"] as? [String])?.contains("diskAttach") != true)
             let reason = try await client.expectError(
-                .post, "/comet/cluster/db/vms/m1/storages", json: #"{"pool":"vmgate","vol":"data.raw"}"#, .notImplemented)
+                .post, "/comet/cluster/db/vms/m1/storages", json: #"{"pool":"vmgate","vol":"data.raw"}"#,
+                .notImplemented)
             #expect(reason.contains("attach"))
-            try await client.expectError(.post, "/comet/cluster/db/vms/m1/storages", json: #"{"pool":"vmgate"}"#, .badRequest)
+            try await client.expectError(
+                .post, "/comet/cluster/db/vms/m1/storages", json: #"{"pool":"vmgate"}"#, .badRequest)
             try await client.expectError(.post, "/comet/cluster/db/vms/m1/storages/nope/unmap", .notFound)
             #expect(try await client.list("/comet/cluster/db/vms/m1/storages").count == 1)
         }
@@ -38,7 +41,8 @@ struct CometStorageTests {
     @Test("snapshots: create, list, parent chain, revert, delete, and refusals")
     func snapshots() async throws {
         try await TestGateway.run(CometTest.configuration()) { client, _ in
-            _ = try await client.json(.post, "/comet/cluster", json: #"{"name":"snap","template":"demo"}"#, expect: .created)
+            _ = try await client.json(
+                .post, "/comet/cluster", json: #"{"name":"snap","template":"demo"}"#, expect: .created)
             _ = try await client.json(.post, "/comet/cluster/snap/vms", json: #"{"name":"a"}"#, expect: .created)
             _ = try await client.json(.post, "/comet/cluster/snap/vms", json: #"{"name":"b"}"#, expect: .created)
             let before = Int(Date().timeIntervalSince1970)
@@ -50,19 +54,28 @@ struct CometStorageTests {
             let second = try await client.json(
                 .post, "/comet/cluster/snap/vms/a/snapshots", json: #"{"name":"two"}"#, expect: .created)
             #expect(second["parent"] as? String == "one")
-            _ = try await client.json(.post, "/comet/cluster/snap/vms/b/snapshots", json: #"{"name":"other"}"#, expect: .created)
-            #expect(try await client.list("/comet/cluster/snap/vms/a/snapshots").map { $0["name"] as? String } == ["one", "two"])
-            #expect(try await client.json(.get, "/comet/cluster/snap/vms/a/snapshots/two")["parent"] as? String == "one")
+            _ = try await client.json(
+                .post, "/comet/cluster/snap/vms/b/snapshots", json: #"{"name":"other"}"#, expect: .created)
+            #expect(
+                try await client.list("/comet/cluster/snap/vms/a/snapshots").map { $0["name"] as? String } == [
+                    "one", "two",
+                ])
+            #expect(
+                try await client.json(.get, "/comet/cluster/snap/vms/a/snapshots/two")["parent"] as? String == "one")
 
-            try await client.expectError(.post, "/comet/cluster/snap/vms/a/snapshots", json: #"{"name":"one"}"#, .conflict)
-            try await client.expectError(.post, "/comet/cluster/snap/vms/a/snapshots", json: #"{"name":"bad name"}"#, .badRequest)
+            try await client.expectError(
+                .post, "/comet/cluster/snap/vms/a/snapshots", json: #"{"name":"one"}"#, .conflict)
+            try await client.expectError(
+                .post, "/comet/cluster/snap/vms/a/snapshots", json: #"{"name":"bad name"}"#, .badRequest)
             // Another VM's snapshot is not this VM's.
             try await client.expectError(.post, "/comet/cluster/snap/vms/a/snapshots/other/revert", .notFound)
             try await client.expectError(.get, "/comet/cluster/snap/vms/a/snapshots/other", .notFound)
 
             let reverted = try await client.json(.post, "/comet/cluster/snap/vms/a/snapshots/one/revert")
             #expect(reverted["name"] as? String == "a")
-            let current = try await client.list("/comet/cluster/snap/vms/a/snapshots").first { $0["current"] as? Bool == true }
+            let current = try await client.list("/comet/cluster/snap/vms/a/snapshots").first {
+                $0["current"] as? Bool == true
+            }
             #expect(current?["name"] as? String == "one")
 
             // The test driver takes no disk-only snapshots of running VMs: a clear 409.
@@ -73,7 +86,8 @@ struct CometStorageTests {
 
             #expect(try await client.send(.delete, "/comet/cluster/snap/vms/a/snapshots/two").status == .noContent)
             try await client.expectError(.delete, "/comet/cluster/snap/vms/a/snapshots/two", .notFound)
-            #expect(try await client.list("/comet/cluster/snap/vms/a/snapshots").map { $0["name"] as? String } == ["one"])
+            #expect(
+                try await client.list("/comet/cluster/snap/vms/a/snapshots").map { $0["name"] as? String } == ["one"])
         }
     }
 
@@ -89,9 +103,12 @@ struct CometStorageTests {
             let single = try await client.json(.get, "/comet/storagepools/vmgate")
             #expect((single["available"] as? Int ?? 0) > 0)
             #expect((single["allocated"] as? Int ?? -1) + (single["available"] as? Int ?? -1) <= 107_374_182_400)
-            #expect(try await client.json(.post, "/comet/storagepools/vmgate/deactivate")["state"] as? String == "inactive")
-            #expect(try await client.list("/comet/storagepools").first { $0["name"] as? String == "vmgate" }?["state"] as? String
-                == "inactive")
+            #expect(
+                try await client.json(.post, "/comet/storagepools/vmgate/deactivate")["state"] as? String == "inactive")
+            #expect(
+                try await client.list("/comet/storagepools").first { $0["name"] as? String == "vmgate" }?["state"]
+                    as? String
+                    == "inactive")
             try await client.expectError(.get, "/comet/storagepools/vmgate/storagevolumes", .conflict)
             #expect(try await client.json(.post, "/comet/storagepools/vmgate/activate")["state"] as? String == "active")
             try await client.expectError(.get, "/comet/storagepools/nope", .notFound)
@@ -129,13 +146,17 @@ struct CometStorageTests {
             try await client.expectError(
                 .post, "/comet/storagepools/vmgate/storagevolumes",
                 json: #"{"name":"both","capacity":1,"url":"http://127.0.0.1:1/x.img"}"#, .badRequest)
-            try await client.expectError(.post, "/comet/storagepools/vmgate/storagevolumes", json: #"{"name":"neither"}"#, .badRequest)
             try await client.expectError(
-                .post, "/comet/storagepools/vmgate/storagevolumes", json: #"{"name":"new.qcow2","capacity":1}"#, .conflict)
+                .post, "/comet/storagepools/vmgate/storagevolumes", json: #"{"name":"neither"}"#, .badRequest)
             try await client.expectError(
-                .post, "/comet/storagepools/vmgate/storagevolumes", json: #"{"name":"huge","capacity":100000000}"#, .badRequest)
+                .post, "/comet/storagepools/vmgate/storagevolumes", json: #"{"name":"new.qcow2","capacity":1}"#,
+                .conflict)
             try await client.expectError(
-                .post, "/comet/storagepools/vmgate/storagevolumes", json: #"{"name":"ftp","url":"ftp://127.0.0.1/x"}"#, .badRequest)
+                .post, "/comet/storagepools/vmgate/storagevolumes", json: #"{"name":"huge","capacity":100000000}"#,
+                .badRequest)
+            try await client.expectError(
+                .post, "/comet/storagepools/vmgate/storagevolumes", json: #"{"name":"ftp","url":"ftp://127.0.0.1/x"}"#,
+                .badRequest)
             try await client.expectError(
                 .post, "/comet/storagepools/nope/storagevolumes", json: #"{"name":"x","capacity":1}"#, .notFound)
             // The test driver cannot receive uploads: a url import is refused up front.

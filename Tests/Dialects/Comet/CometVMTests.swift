@@ -43,7 +43,8 @@ struct CometVMTests {
             #expect(shotHeaders[.contentType] == "image/png")
             #expect(Array(buffer: shot).starts(with: [0x89, 0x50, 0x4E, 0x47]))
 
-            let reason = try await client.expectError(.put, "/comet/cluster/web/vms/vm1", json: #"{"cpus":1}"#, .conflict)
+            let reason = try await client.expectError(
+                .put, "/comet/cluster/web/vms/vm1", json: #"{"cpus":1}"#, .conflict)
             #expect(reason.contains("shut it off"))
             #expect(try await client.json(.get, "/comet/cluster/web/vms/vm1")["cpus"] as? Int == 3)
 
@@ -76,7 +77,8 @@ struct CometVMTests {
     func stopAndRestart() async throws {
         try await TestGateway.run(CometTest.configuration()) { client, gateway in
             _ = try await client.json(.post, "/comet/cluster", json: Self.cluster, expect: .created)
-            _ = try await client.json(.post, "/comet/cluster/web/vms", json: #"{"name":"s1","memory":192}"#, expect: .created)
+            _ = try await client.json(
+                .post, "/comet/cluster/web/vms", json: #"{"name":"s1","memory":192}"#, expect: .created)
             _ = try await client.json(.post, "/comet/cluster/web/vms/s1/start")
             let disk = try #require(try await client.list("/comet/cluster/web/vms/s1/storages").first)
             let volume = try #require(disk["zvol"] as? String)

@@ -70,7 +70,9 @@ struct IMInfrastructureTests {
             let body = state.object["state"] as? [String: Any]
             #expect(body?["state"] as? String == "configured")
             #expect(body?["vm_states"] as? [String: String] == ["0": "configured", "1": "configured"])
-            #expect(try await client.im(.get, "/infrastructures/\(id)/state", accept: "text/plain").status == .unsupportedMediaType)
+            #expect(
+                try await client.im(.get, "/infrastructures/\(id)/state", accept: "text/plain").status
+                    == .unsupportedMediaType)
 
             let radl = try await client.im(.get, "/infrastructures/\(id)/radl")
             #expect(radl.text.contains("system front"))
@@ -105,7 +107,8 @@ struct IMInfrastructureTests {
             #expect(try await client.im(.get, "/infrastructures", auth: IMTest.bobAuth).text.isEmpty)
             #expect(try await client.im(.get, "/infrastructures/\(id)", auth: IMTest.bobAuth).status == .forbidden)
             #expect(try await client.im(.delete, "/infrastructures/\(id)", auth: IMTest.bobAuth).status == .forbidden)
-            #expect(try await client.im(.get, "/infrastructures/\(id)/vms/0", auth: IMTest.bobAuth).status == .forbidden)
+            #expect(
+                try await client.im(.get, "/infrastructures/\(id)/vms/0", auth: IMTest.bobAuth).status == .forbidden)
             #expect(try await client.im(.get, "/infrastructures/nope").status == .notFound)
         }
     }
@@ -123,17 +126,22 @@ struct IMInfrastructureTests {
             let html = try await client.im(.post, "/infrastructures", body: bad, accept: "text/html")
             #expect(html.headers[.contentType]?.hasPrefix("text/html") == true)
             #expect(html.text.contains("<h1>Code: 400.</h1>"))
-            #expect(try await client.im(.post, "/infrastructures", body: "x", contentType: "application/xml").status == .unsupportedMediaType)
+            #expect(
+                try await client.im(.post, "/infrastructures", body: "x", contentType: "application/xml").status
+                    == .unsupportedMediaType)
             #expect(try await client.im(.post, "/infrastructures", body: "deploy ghost 1").status == .badRequest)
             let badImage = "system s (disk.0.image.url = 'vmgate://h/nothing')\ndeploy s 1"
             #expect(try await client.im(.post, "/infrastructures", body: badImage).status == .badRequest)
             #expect(await gateway.fleet.machines().machines.map(\.name) == ["fixture-one"], "nothing half-created")
 
-            let body = #"[{"class":"system","id":"s","cpu.count_min":1,"memory.size_min":134217728},{"class":"deploy","system":"s","vm_number":1}]"#
-            let created = try await client.im(.post, "/infrastructures", body: body, contentType: "application/json", accept: "application/json")
+            let body =
+                #"[{"class":"system","id":"s","cpu.count_min":1,"memory.size_min":134217728},{"class":"deploy","system":"s","vm_number":1}]"#
+            let created = try await client.im(
+                .post, "/infrastructures", body: body, contentType: "application/json", accept: "application/json")
             #expect(created.status == .ok)
             #expect((created.object["uri"] as? String)?.contains("/infrastructures/") == true)
-            #expect(try await client.im(.get, "/version", accept: "application/json").object["version"] as? String != nil)
+            #expect(
+                try await client.im(.get, "/version", accept: "application/json").object["version"] as? String != nil)
             #expect(try await client.im(.get, "/infrastructures", accept: "image/png").status == .unsupportedMediaType)
         }
     }

@@ -75,14 +75,17 @@ struct IMQEMUTests {
                 }
                 let state = try await client.im(.get, "/infrastructures/\(id)/state", auth: auth)
                 #expect((state.object["state"] as? [String: Any])?["state"] as? String == "configured")
-                #expect(try await client.im(.get, "/infrastructures/\(id)/vms/1/contmsg", auth: auth).text.contains("NoCloud seed"))
+                #expect(
+                    try await client.im(.get, "/infrastructures/\(id)/vms/1/contmsg", auth: auth).text.contains(
+                        "NoCloud seed"))
                 #expect(try await client.im(.put, "/infrastructures/\(id)/stop", auth: auth).status == .ok)
                 let stopped = try await client.im(.get, "/infrastructures/\(id)/state", auth: auth)
                 #expect((stopped.object["state"] as? [String: Any])?["state"] as? String == "stopped")
                 #expect(try await client.im(.put, "/infrastructures/\(id)/start", auth: auth).status == .ok)
                 let image = "imsnap-" + String(id.prefix(8))
                 let snapshot = try await client.im(
-                    .put, "/infrastructures/\(id)/vms/0/disks/0/snapshot?image_name=\(image)&auto_delete=true", auth: auth)
+                    .put, "/infrastructures/\(id)/vms/0/disks/0/snapshot?image_name=\(image)&auto_delete=true",
+                    auth: auth)
                 #expect(snapshot.status == .ok, "\(snapshot.text)")
                 #expect(snapshot.text.hasSuffix("/\(pool)/\(image)"))
                 let reuse = "system copy (memory.size >= 64m and disk.0.image.url = '\(snapshot.text)')\ndeploy copy 1"
@@ -95,7 +98,8 @@ struct IMQEMUTests {
             }
             #expect(try await client.im(.delete, "/infrastructures/\(id)", auth: auth).status == .ok)
             #expect(await gateway.fleet.machines(group: "im-\(id)").machines.isEmpty)
-            let volumes = try await gateway.fleet.volumes(inPool: ProcessInfo.processInfo.environment["VMGATE_QEMU_POOL"] ?? "vmgate")
+            let volumes = try await gateway.fleet.volumes(
+                inPool: ProcessInfo.processInfo.environment["VMGATE_QEMU_POOL"] ?? "vmgate")
             #expect(!volumes.contains { $0.name.contains(id.replacingOccurrences(of: "-", with: "")) })
             #expect(!volumes.contains { $0.name == "imsnap-" + String(id.prefix(8)) }, "auto-delete image removed")
         }

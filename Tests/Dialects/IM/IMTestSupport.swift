@@ -1,8 +1,7 @@
 import Foundation
 import Gateway
-import HTTPTypes
-import Hummingbird
 import GatewayTestSupport
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -10,7 +9,8 @@ import Testing
 
 /// Builds gateways with the IM dialect and sends IM requests.
 enum IMTest {
-    static let auth = "id = im; type = InfrastructureManager; username = alice; password = secret\\nid = vg; type = vmgate; group = default"
+    static let auth =
+        "id = im; type = InfrastructureManager; username = alice; password = secret\\nid = vg; type = vmgate; group = default"
     static let bobAuth = "id = im; type = InfrastructureManager; username = bob; password = other"
 
     static func configuration(users: String? = nil, store: String = ":memory:") -> GatewayConfiguration {
@@ -44,14 +44,17 @@ struct IMReply {
 extension TestClientProtocol {
     @discardableResult
     func im(
-        _ method: HTTPRequest.Method, _ path: String, body: String? = nil, contentType: String? = nil, accept: String? = nil,
+        _ method: HTTPRequest.Method, _ path: String, body: String? = nil, contentType: String? = nil,
+        accept: String? = nil,
         auth: String? = IMTest.auth
     ) async throws -> IMReply {
         var headers: HTTPFields = [:]
         if let auth { headers[HTTPField.Name("Authorization")!] = auth }
         if let contentType { headers[.contentType] = contentType }
         if let accept { headers[.accept] = accept }
-        return try await execute(uri: "/im" + path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }) {
+        return try await execute(
+            uri: "/im" + path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) }
+        ) {
             IMReply(status: $0.status, text: String(buffer: $0.body), headers: $0.headers)
         }
     }

@@ -26,18 +26,24 @@ struct IMVMTests {
             #expect(try await client.im(.get, "/infrastructures/\(id)/vms/0/state").text == "configured")
             let cpus = try await client.im(.get, "/infrastructures/\(id)/vms/0/cpu.count", accept: "application/json")
             #expect(cpus.object["cpu.count"] as? Int == 2)
-            #expect(try await client.im(.get, "/infrastructures/\(id)/vms/0/disk.0.os.credentials.username").text == "cloudadm")
+            #expect(
+                try await client.im(.get, "/infrastructures/\(id)/vms/0/disk.0.os.credentials.username").text
+                    == "cloudadm")
             #expect(try await client.im(.get, "/infrastructures/\(id)/vms/0/contmsg").text.contains("VM 0"))
             #expect(try await client.im(.get, "/infrastructures/\(id)/vms/0/nonexistent").status == .notFound)
 
-            let altered = try await client.im(.put, "/infrastructures/\(id)/vms/1", body: "system front (memory.size >= 512m and cpu.count >= 1)")
+            let altered = try await client.im(
+                .put, "/infrastructures/\(id)/vms/1", body: "system front (memory.size >= 512m and cpu.count >= 1)")
             #expect(altered.status == .ok, "\(altered.text)")
             #expect(altered.text.contains("memory.size = 512M"))
             #expect(altered.text.contains("cpu.count = 1"))
-            let machine = await gateway.fleet.machines(group: "im-\(id)").machines.first { $0.metadata.extra["im.vm"] == "1" }
+            let machine = await gateway.fleet.machines(group: "im-\(id)").machines.first {
+                $0.metadata.extra["im.vm"] == "1"
+            }
             #expect(machine?.memoryMiB == 512)
             #expect(machine?.state == .running)
-            #expect(try await client.im(.put, "/infrastructures/\(id)/vms/1", body: "network x ()").status == .badRequest)
+            #expect(
+                try await client.im(.put, "/infrastructures/\(id)/vms/1", body: "network x ()").status == .badRequest)
 
             #expect(try await client.im(.put, "/infrastructures/\(id)/vms/0/stop").status == .ok)
             #expect(try await client.im(.get, "/infrastructures/\(id)/vms/0/state").text == "stopped")
@@ -48,16 +54,22 @@ struct IMVMTests {
             #expect(try await client.im(.get, "/infrastructures/\(id)/vms/0/state").text == "configured")
             #expect(try await client.im(.put, "/infrastructures/\(id)/vms/0/fly").status == .notFound)
 
-            let snapshot = try await client.im(.put, "/infrastructures/\(id)/vms/0/disks/0/snapshot?image_name=snap1&auto_delete=yes")
+            let snapshot = try await client.im(
+                .put, "/infrastructures/\(id)/vms/0/disks/0/snapshot?image_name=snap1&auto_delete=yes")
             #expect(snapshot.status == .ok, "\(snapshot.text)")
             #expect(snapshot.text.hasSuffix("/snapshots/snap1"))
             #expect(try await client.im(.put, "/infrastructures/\(id)/vms/0/disks/0/snapshot").status == .badRequest)
-            #expect(try await client.im(.put, "/infrastructures/\(id)/vms/0/disks/9/snapshot?image_name=x").status == .badRequest)
+            #expect(
+                try await client.im(.put, "/infrastructures/\(id)/vms/0/disks/9/snapshot?image_name=x").status
+                    == .badRequest)
 
             let added = try await client.im(
-                .post, "/infrastructures/\(id)?context=0", body: "system front\ndeploy front 2", accept: "application/json")
+                .post, "/infrastructures/\(id)?context=0", body: "system front\ndeploy front 2",
+                accept: "application/json")
             #expect(added.status == .ok, "\(added.text)")
-            let addedURIs = (added.object["uri-list"] as? [[String: String]])?.compactMap { $0["uri"]?.split(separator: "/").last } ?? []
+            let addedURIs =
+                (added.object["uri-list"] as? [[String: String]])?.compactMap { $0["uri"]?.split(separator: "/").last }
+                ?? []
             #expect(addedURIs == ["2", "3"])
             #expect(try await client.im(.post, "/infrastructures/\(id)?context=maybe", body: "").status == .badRequest)
 
@@ -68,8 +80,11 @@ struct IMVMTests {
             #expect(await gateway.fleet.machines(group: "im-\(id)").machines.count == 2)
 
             #expect(try await client.im(.put, "/infrastructures/\(id)/reconfigure?vm_list=0", body: "").status == .ok)
-            #expect(try await client.im(.put, "/infrastructures/\(id)/reconfigure?vm_list=a,b", body: "").status == .badRequest)
-            #expect(try await client.im(.put, "/infrastructures/\(id)/reconfigure?vm_list=9", body: "").status == .notFound)
+            #expect(
+                try await client.im(.put, "/infrastructures/\(id)/reconfigure?vm_list=a,b", body: "").status
+                    == .badRequest)
+            #expect(
+                try await client.im(.put, "/infrastructures/\(id)/reconfigure?vm_list=9", body: "").status == .notFound)
             #expect(try await client.im(.delete, "/infrastructures/\(id)").status == .ok)
         }
     }

@@ -17,7 +17,8 @@ struct RADLFuzzTests {
         }
     }
 
-    static let alphabet = Array("abcsystemnetworkdeployconfigure ()[],'=<>@begin@end\n\t#0123456789.-_and contains soft\\")
+    static let alphabet = Array(
+        "abcsystemnetworkdeployconfigure ()[],'=<>@begin@end\n\t#0123456789.-_and contains soft\\")
 
     static func check(_ text: String) {
         do {
@@ -56,7 +57,9 @@ struct RADLFuzzTests {
         }
         // Deep nesting is refused, not a stack overflow.
         Self.check("system a (" + String(repeating: "x contains (", count: 5000) + ")")
-        Self.check("[" + String(repeating: "{\"class\":\"system\",\"id\":\"a\",\"x\":", count: 10) + "1" + String(repeating: "}", count: 10) + "]")
+        Self.check(
+            "[" + String(repeating: "{\"class\":\"system\",\"id\":\"a\",\"x\":", count: 10) + "1"
+                + String(repeating: "}", count: 10) + "]")
         #expect(cases >= 100)
     }
 }

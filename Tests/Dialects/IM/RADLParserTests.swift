@@ -57,7 +57,10 @@ struct RADLParserTests {
         #expect(document.contextualize?.maxTime == 600)
         #expect(document.contextualize?.items.map(\.configure) == ["front", "other"])
         #expect(document.contextualize?.items.last?.tool == "cloud_init")
-        #expect(document.deploys == [RADLDeploy(system: "front", count: 2, cloud: "mycloud", line: document.deploys[0].line)])
+        #expect(
+            document.deploys == [
+                RADLDeploy(system: "front", count: 2, cloud: "mycloud", line: document.deploys[0].line)
+            ])
         #expect(document.descriptions.first?.string("name") == "My infra")
     }
 
@@ -78,15 +81,17 @@ struct RADLParserTests {
         #expect(json.configure("front")?.recipes == document.configure("front")?.recipes)
     }
 
-    @Test("syntax errors name line and column", arguments: [
-        ("system front (\ncpu.count >= \n)", 3, 1),
-        ("network a (outbound = 'yes')\nsystem b ( x = 'unterminated )", 2, 16),
-        ("deploy front two", 1, 14),
-        ("system a (\n  memory.size >= 1g and\n  ) \n", 3, 3),
-        ("configure x (\n@begin\nfoo\n", 2, 1),
-        ("bogus thing", 1, 1),
-        ("system a ( b ! 'c' )", 1, 14),
-    ])
+    @Test(
+        "syntax errors name line and column",
+        arguments: [
+            ("system front (\ncpu.count >= \n)", 3, 1),
+            ("network a (outbound = 'yes')\nsystem b ( x = 'unterminated )", 2, 16),
+            ("deploy front two", 1, 14),
+            ("system a (\n  memory.size >= 1g and\n  ) \n", 3, 3),
+            ("configure x (\n@begin\nfoo\n", 2, 1),
+            ("bogus thing", 1, 1),
+            ("system a ( b ! 'c' )", 1, 14),
+        ])
     func errors(text: String, line: Int, column: Int) {
         #expect(throws: RADLError.self) { try RADLParser.parse(text) }
         do {
@@ -111,7 +116,8 @@ struct RADLParserTests {
 
     @Test("JSON form: _min/_max, contains lists, errors")
     func jsonForm() throws {
-        let text = #"[{"class":"network","id":"pub","outbound":"yes"},{"class":"system","id":"s","cpu.count_min":2,"memory.size_max":1073741824,"disk.0.image.url":["vmgate://h/demo"],"disk.0.applications":[{"name":"x"}]},{"class":"deploy","system":"s","vm_number":3}]"#
+        let text =
+            #"[{"class":"network","id":"pub","outbound":"yes"},{"class":"system","id":"s","cpu.count_min":2,"memory.size_max":1073741824,"disk.0.image.url":["vmgate://h/demo"],"disk.0.applications":[{"name":"x"}]},{"class":"deploy","system":"s","vm_number":3}]"#
         let document = try RADLJSON.parse(Data(text.utf8))
         let system = try #require(document.system("s"))
         #expect(system.lowerBound("cpu.count") == 2)

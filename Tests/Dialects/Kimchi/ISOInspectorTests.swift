@@ -30,15 +30,17 @@ struct ISOInspectorTests {
         return bytes
     }
 
-    @Test("reads distribution, version and the boot record from a real file", arguments: [
-        ("Ubuntu-Server 22.04.3 LTS amd64", "ubuntu", "22.04.3"),
-        ("Fedora-S-dvd-x86_64-39", "fedora", "39"),
-        ("CentOS-7-x86_64-DVD", "centos", "7"),
-        ("RHEL-9-2-0-BaseOS-x86_64", "rhel", "9.2"),
-        ("Debian 12.2.0 amd64 n", "debian", "12.2.0"),
-        ("alpine-virt 3.18.4 x86_64", "alpine", "3.18.4"),
-        ("MY_DATA_DISC", "unknown", "unknown"),
-    ])
+    @Test(
+        "reads distribution, version and the boot record from a real file",
+        arguments: [
+            ("Ubuntu-Server 22.04.3 LTS amd64", "ubuntu", "22.04.3"),
+            ("Fedora-S-dvd-x86_64-39", "fedora", "39"),
+            ("CentOS-7-x86_64-DVD", "centos", "7"),
+            ("RHEL-9-2-0-BaseOS-x86_64", "rhel", "9.2"),
+            ("Debian 12.2.0 amd64 n", "debian", "12.2.0"),
+            ("alpine-virt 3.18.4 x86_64", "alpine", "3.18.4"),
+            ("MY_DATA_DISC", "unknown", "unknown"),
+        ])
     func detect(label: String, distro: String, version: String) throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("vmgate-\(UUID().uuidString).iso").path
         #expect(FileManager.default.createFile(atPath: path, contents: Data(Self.image(label: label, bootable: true))))
@@ -54,7 +56,9 @@ struct ISOInspectorTests {
     func notBootable() throws {
         let directory = FileManager.default.temporaryDirectory
         let plain = directory.appendingPathComponent("vmgate-\(UUID().uuidString).iso").path
-        #expect(FileManager.default.createFile(atPath: plain, contents: Data(Self.image(label: "Fedora-39", bootable: false))))
+        #expect(
+            FileManager.default.createFile(
+                atPath: plain, contents: Data(Self.image(label: "Fedora-39", bootable: false))))
         defer { try? FileManager.default.removeItem(atPath: plain) }
         let info = ISOInspector().inspect(path: plain)
         #expect(info.distro == "fedora")

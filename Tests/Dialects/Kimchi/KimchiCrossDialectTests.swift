@@ -14,7 +14,8 @@ struct KimchiCrossDialectTests {
             let uuid = try #require(vm["uuid"] as? String)
             let listed = try await client.list("/vserver/virtual_machines")
             #expect(listed.contains { $0["uuid"] as? String == uuid })
-            let started = try await client.json(.patch, "/vserver/virtual_machines/\(uuid)", json: #"{"state":"started"}"#)
+            let started = try await client.json(
+                .patch, "/vserver/virtual_machines/\(uuid)", json: #"{"state":"started"}"#)
             #expect(started["state"] as? String == "running")
             #expect(try await client.json(.get, "/kimchi/vms/shared1")["state"] as? String == "running")
             let native = try await client.json(.post, "/api/v1/machines/local:shared1/actions/poweroff")

@@ -1,6 +1,6 @@
 import Foundation
-import GatewayCore
 import Gateway
+import GatewayCore
 import GatewayTestSupport
 import Hummingbird
 import HummingbirdTesting
@@ -104,11 +104,13 @@ struct KimchiQEMUTests {
             do {
                 #expect(made["state"] as? String == "shut off")
                 #expect((made["disks"] as? [[String: Any]])?.first?["size"] as? Int == 65536)
-                let started = try await client.json(.patch, "/vserver/virtual_machines/\(uuid)", json: #"{"state":"started"}"#)
+                let started = try await client.json(
+                    .patch, "/vserver/virtual_machines/\(uuid)", json: #"{"state":"started"}"#)
                 #expect(started["state"] as? String == "running")
                 _ = try await client.json(
                     .patch, "/vserver/virtual_machines/\(uuid)", json: #"{"state":"started"}"#, expect: .conflict)
-                let halted = try await client.json(.patch, "/vserver/virtual_machines/\(uuid)", json: #"{"state":"halted"}"#)
+                let halted = try await client.json(
+                    .patch, "/vserver/virtual_machines/\(uuid)", json: #"{"state":"halted"}"#)
                 #expect(halted["state"] as? String == "shut off")
                 #expect(try await client.send(.delete, "/vserver/virtual_machines/\(uuid)").status == .ok)
                 _ = try await client.json(.get, "/vserver/virtual_machines/\(uuid)", expect: .notFound)
@@ -120,7 +122,9 @@ struct KimchiQEMUTests {
 
     @Test(
         "Kimchi: an ISO in a real pool reports distribution, version and bootability",
-        .enabled(if: environment["VMGATE_QEMU_URI"] != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/genisoimage")),
+        .enabled(
+            if: environment["VMGATE_QEMU_URI"] != nil
+                && FileManager.default.isExecutableFile(atPath: "/usr/bin/genisoimage")),
         .timeLimit(.minutes(2)))
     func isoDetection() async throws {
         let uri = Self.environment["VMGATE_QEMU_URI"] ?? "qemu:///system"
@@ -129,13 +133,18 @@ struct KimchiQEMUTests {
         try await TestGateway.run(try Self.configuration()) { client, _ in
             let pool = try await client.json(.get, "/kimchi/storagepools/\(poolName)")
             let directory = try #require(pool["path"] as? String)
-            let source = FileManager.default.temporaryDirectory.appendingPathComponent("vmgate-iso-\(UUID().uuidString)")
+            let source = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "vmgate-iso-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: source) }
             try Data(repeating: 0, count: 2048).write(to: source.appendingPathComponent("boot.img"))
             let path = directory + "/" + name
-            try await Self.run("/usr/bin/genisoimage", ["-quiet", "-V", "Fedora-S-dvd-x86_64-39", "-b", "boot.img", "-no-emul-boot",
-                "-o", path, source.path])
+            try await Self.run(
+                "/usr/bin/genisoimage",
+                [
+                    "-quiet", "-V", "Fedora-S-dvd-x86_64-39", "-b", "boot.img", "-no-emul-boot",
+                    "-o", path, source.path,
+                ])
             defer { try? FileManager.default.removeItem(atPath: path) }
             try await Self.run("/usr/bin/virsh", ["-q", "-c", uri, "pool-refresh", poolName])
 
@@ -145,7 +154,9 @@ struct KimchiQEMUTests {
             #expect(iso["os_distro"] as? String == "fedora")
             #expect(iso["os_version"] as? String == "39")
             #expect(iso["bootable"] as? Bool == true)
-            #expect(try await client.send(.delete, "/kimchi/storagepools/\(poolName)/storagevolumes/\(name)").status == .noContent)
+            #expect(
+                try await client.send(.delete, "/kimchi/storagepools/\(poolName)/storagevolumes/\(name)").status
+                    == .noContent)
         }
     }
 
@@ -157,10 +168,12 @@ struct KimchiQEMUTests {
         let name = "vmgate-kimchi-\(UUID().uuidString.prefix(8).lowercased()).raw"
         let uri = "/kimchi/storagepools/\(pool)/storagevolumes"
         try await TestGateway.run(try Self.configuration()) { client, gateway in
-            _ = try await client.json(.post, uri, json: #"{"name":"\#(name)","capacity":16,"format":"raw"}"#, expect: .created)
+            _ = try await client.json(
+                .post, uri, json: #"{"name":"\#(name)","capacity":16,"format":"raw"}"#, expect: .created)
             var failure: (any Error)?
             do {
-                let resize = try await client.json(.post, "\(uri)/\(name)/resize", json: #"{"size":32}"#, expect: .accepted)
+                let resize = try await client.json(
+                    .post, "\(uri)/\(name)/resize", json: #"{"size":32}"#, expect: .accepted)
                 #expect(resize["target"] as? String == "\(uri)/\(name)")
                 let resized = try await gateway.fleet.tasks.wait(for: try #require(resize["id"] as? String))
                 #expect(resized.status == .finished, "\(resized.message)")

@@ -13,7 +13,8 @@ struct KimchiStorageTests {
             let vmgate = try #require(pools.first { $0["name"] as? String == "vmgate" })
             #expect(vmgate["state"] as? String == "active")
             #expect(vmgate["capacity"] as? Int == 102_400)
-            let native = try #require(try await client.list("/api/v1/storage/pools").first { $0["name"] as? String == "vmgate" })
+            let native = try #require(
+                try await client.list("/api/v1/storage/pools").first { $0["name"] as? String == "vmgate" })
             #expect(vmgate["allocated"] as? Int == (native["allocationBytes"] as? Int ?? -1) >> 20)
             #expect(vmgate["available"] as? Int == (native["availableBytes"] as? Int ?? -1) >> 20)
             #expect(vmgate["nr_volumes"] as? Int == 2)
@@ -21,7 +22,8 @@ struct KimchiStorageTests {
             #expect(vmgate["type"] as? String == "dir")
 
             let created = try await client.json(
-                .post, "/kimchi/storagepools", json: #"{"name":"extra","path":"/tmp/vmgate-kimchi-extra","type":"dir"}"#,
+                .post, "/kimchi/storagepools",
+                json: #"{"name":"extra","path":"/tmp/vmgate-kimchi-extra","type":"dir"}"#,
                 expect: .created)
             #expect(created["state"] as? String == "active")
             try await client.kimchiError(.delete, "/kimchi/storagepools/extra", expect: .conflict)
@@ -34,15 +36,20 @@ struct KimchiStorageTests {
             try await client.kimchiError(.get, "/kimchi/storagepools/extra", expect: .notFound)
 
             try await client.kimchiError(
-                .post, "/kimchi/storagepools", json: #"{"name":"kimchi_isos","path":"/tmp/x","type":"dir"}"#, expect: .badRequest)
+                .post, "/kimchi/storagepools", json: #"{"name":"kimchi_isos","path":"/tmp/x","type":"dir"}"#,
+                expect: .badRequest)
             try await client.kimchiError(
-                .post, "/kimchi/storagepools", json: #"{"name":"lv","path":"/dev/vg","type":"logical"}"#, expect: .badRequest)
+                .post, "/kimchi/storagepools", json: #"{"name":"lv","path":"/dev/vg","type":"logical"}"#,
+                expect: .badRequest)
             try await client.kimchiError(
-                .post, "/kimchi/storagepools", json: #"{"name":"rel","path":"relative","type":"dir"}"#, expect: .badRequest)
+                .post, "/kimchi/storagepools", json: #"{"name":"rel","path":"relative","type":"dir"}"#,
+                expect: .badRequest)
             try await client.kimchiError(
-                .post, "/kimchi/storagepools", json: #"{"name":"bad/name","path":"/tmp/x","type":"dir"}"#, expect: .badRequest)
+                .post, "/kimchi/storagepools", json: #"{"name":"bad/name","path":"/tmp/x","type":"dir"}"#,
+                expect: .badRequest)
             try await client.kimchiError(
-                .post, "/kimchi/storagepools", json: #"{"name":"vmgate","path":"/tmp/y","type":"dir"}"#, expect: .conflict)
+                .post, "/kimchi/storagepools", json: #"{"name":"vmgate","path":"/tmp/y","type":"dir"}"#,
+                expect: .conflict)
             try await client.kimchiError(.post, "/kimchi/storagepools/vmgate/explode", expect: .badRequest)
             try await client.kimchiError(.delete, "/kimchi/storagepools/kimchi_isos", expect: .badRequest)
         }
@@ -63,29 +70,37 @@ struct KimchiStorageTests {
             let list = try await client.list("/kimchi/storagepools/vmgate/storagevolumes")
             let base = try #require(list.first { $0["name"] as? String == "base.qcow2" })
             #expect(base["used_by"] as? [String] == ["fixture-one"])
-            try await client.kimchiError(.delete, "/kimchi/storagepools/vmgate/storagevolumes/base.qcow2", expect: .conflict)
+            try await client.kimchiError(
+                .delete, "/kimchi/storagepools/vmgate/storagevolumes/base.qcow2", expect: .conflict)
 
             // The test driver cannot resize or wipe: 501 in Kimchi's format, and no task.
             let tasks = try await client.list("/kimchi/tasks").count
             try await client.kimchiError(
                 .post, "/kimchi/storagepools/vmgate/storagevolumes/v1.qcow2/resize", json: #"{"size":128}"#,
                 expect: .notImplemented)
-            try await client.kimchiError(.post, "/kimchi/storagepools/vmgate/storagevolumes/v1.qcow2/wipe", expect: .notImplemented)
-            try await client.kimchiError(.post, "/kimchi/storagepools/vmgate/storagevolumes/v1.qcow2/shred", expect: .badRequest)
+            try await client.kimchiError(
+                .post, "/kimchi/storagepools/vmgate/storagevolumes/v1.qcow2/wipe", expect: .notImplemented)
+            try await client.kimchiError(
+                .post, "/kimchi/storagepools/vmgate/storagevolumes/v1.qcow2/shred", expect: .badRequest)
             #expect(try await client.list("/kimchi/tasks").count == tasks)
 
             for bad in [
-                #"{"name":"v2","capacity":-1}"#, #"{"name":"v2","capacity":0}"#, #"{"name":"v2","capacity":99999999999999}"#,
+                #"{"name":"v2","capacity":-1}"#, #"{"name":"v2","capacity":0}"#,
+                #"{"name":"v2","capacity":99999999999999}"#,
                 #"{"name":"v 2","capacity":1}"#, #"{"name":"v2","capacity":1,"format":"vmdk"}"#,
                 #"{"name":"v2","capacity":1,"type":"block"}"#, #"{"capacity":1}"#,
             ] {
-                try await client.kimchiError(.post, "/kimchi/storagepools/vmgate/storagevolumes", json: bad, expect: .badRequest)
+                try await client.kimchiError(
+                    .post, "/kimchi/storagepools/vmgate/storagevolumes", json: bad, expect: .badRequest)
             }
             try await client.kimchiError(
-                .post, "/kimchi/storagepools/vmgate/storagevolumes", json: #"{"name":"v1.qcow2","capacity":1}"#, expect: .conflict)
+                .post, "/kimchi/storagepools/vmgate/storagevolumes", json: #"{"name":"v1.qcow2","capacity":1}"#,
+                expect: .conflict)
             try await client.kimchiError(.get, "/kimchi/storagepools/nowhere/storagevolumes", expect: .notFound)
 
-            #expect(try await client.send(.delete, "/kimchi/storagepools/vmgate/storagevolumes/v1.qcow2").status == .noContent)
+            #expect(
+                try await client.send(.delete, "/kimchi/storagepools/vmgate/storagevolumes/v1.qcow2").status
+                    == .noContent)
             try await client.kimchiError(.get, "/kimchi/storagepools/vmgate/storagevolumes/v1.qcow2", expect: .notFound)
         }
     }
@@ -94,7 +109,8 @@ struct KimchiStorageTests {
     func isoPool() async throws {
         try await KimchiFixture.run { client, _ in
             _ = try await client.json(
-                .post, "/kimchi/storagepools/vmgate/storagevolumes", json: #"{"name":"install.iso","capacity":4,"format":"raw"}"#,
+                .post, "/kimchi/storagepools/vmgate/storagevolumes",
+                json: #"{"name":"install.iso","capacity":4,"format":"raw"}"#,
                 expect: .created)
             let pool = try await client.json(.get, "/kimchi/storagepools/kimchi_isos")
             #expect(pool["type"] as? String == "kimchi-iso")
@@ -111,7 +127,8 @@ struct KimchiStorageTests {
             try await client.kimchiError(
                 .post, "/kimchi/storagepools/kimchi_isos/storagevolumes", json: #"{"name":"x.iso","capacity":1}"#,
                 expect: .badRequest)
-            try await client.kimchiError(.get, "/kimchi/storagepools/kimchi_isos/storagevolumes/data.raw", expect: .notFound)
+            try await client.kimchiError(
+                .get, "/kimchi/storagepools/kimchi_isos/storagevolumes/data.raw", expect: .notFound)
         }
     }
 }

@@ -13,7 +13,8 @@ struct KimchiSystemTests {
             let port = try await client.execute(
                 uri: "/kimchi/config", method: .get, headers: [HTTPField.Name("Host")!: "vmgate.example:8123"]
             ) { response in
-                (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["http_port"] as? Int
+                (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])?["http_port"]
+                    as? Int
             }
             #expect(port == 8123)
             let capabilities = try await client.json(.get, "/kimchi/config/capabilities")

@@ -92,7 +92,8 @@ struct KimchiTemplateTests {
     func cdromPath() async throws {
         try await KimchiFixture.run { client, _ in
             let created = try await client.json(
-                .post, "/kimchi/templates", json: #"{"name":"iso","cdrom":"/vmgate-pool/data.raw","disks":[{"size":1}]}"#,
+                .post, "/kimchi/templates",
+                json: #"{"name":"iso","cdrom":"/vmgate-pool/data.raw","disks":[{"size":1}]}"#,
                 expect: .created)
             #expect(created["cdrom"] as? String == "vmgate/data.raw")
             let vm = try await client.json(
@@ -106,14 +107,16 @@ struct KimchiTemplateTests {
     @Test("updating a template never touches VMs made from it")
     func updateLeavesVMs() async throws {
         try await KimchiFixture.run { client, _ in
-            _ = try await client.json(.post, "/kimchi/vms", json: #"{"name":"r1","template":"/templates/demo"}"#, expect: .created)
+            _ = try await client.json(
+                .post, "/kimchi/vms", json: #"{"name":"r1","template":"/templates/demo"}"#, expect: .created)
             _ = try await client.json(.post, "/kimchi/vms/r1/start")
             _ = try await client.json(.put, "/kimchi/templates/demo", json: #"{"memory":512,"cpus":2}"#)
             let vm = try await client.json(.get, "/kimchi/vms/r1")
             #expect(vm["memory"] as? Int == 128)
             #expect(vm["cpus"] as? Int == 1)
             #expect(vm["state"] as? String == "running")
-            let next = try await client.json(.post, "/kimchi/vms", json: #"{"name":"r2","template":"/templates/demo"}"#, expect: .created)
+            let next = try await client.json(
+                .post, "/kimchi/vms", json: #"{"name":"r2","template":"/templates/demo"}"#, expect: .created)
             #expect(next["memory"] as? Int == 512)
         }
     }

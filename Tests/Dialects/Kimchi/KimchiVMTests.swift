@@ -68,7 +68,8 @@ struct KimchiVMTests {
 
             #expect(try await client.send(.delete, "/kimchi/vms/k1").status == .noContent)
             try await client.kimchiError(.get, "/kimchi/vms/k1", expect: .notFound)
-            try await client.kimchiError(.get, "/kimchi/storagepools/vmgate/storagevolumes/\(overlay)", expect: .notFound)
+            try await client.kimchiError(
+                .get, "/kimchi/storagepools/vmgate/storagevolumes/\(overlay)", expect: .notFound)
         }
     }
 
@@ -76,7 +77,8 @@ struct KimchiVMTests {
     func generatedName() async throws {
         try await KimchiFixture.run { client, _ in
             let created = try await client.json(
-                .post, "/kimchi/vms", json: #"{"template":"/kimchi/templates/demo","storagepool":"/storagepools/vmgate"}"#,
+                .post, "/kimchi/vms",
+                json: #"{"template":"/kimchi/templates/demo","storagepool":"/storagepools/vmgate"}"#,
                 expect: .created)
             let name = try #require(created["name"] as? String)
             #expect(name.hasPrefix("demo-"))
@@ -92,20 +94,25 @@ struct KimchiVMTests {
                 .post, "/kimchi/vms", json: #"{"name":"x1","template":"/templates/nope"}"#, expect: .badRequest)
             #expect(unknown.contains("nope"))
             try await client.kimchiError(.post, "/kimchi/vms", json: #"{"name":"x1"}"#, expect: .badRequest)
-            try await client.kimchiError(.post, "/kimchi/vms", json: #"{"name":"x1","template":"demo/x/y"}"#, expect: .badRequest)
+            try await client.kimchiError(
+                .post, "/kimchi/vms", json: #"{"name":"x1","template":"demo/x/y"}"#, expect: .badRequest)
             for bad in [#"bad name"#, #"a<b>"#, #"x'y"#, #"-lead"#, String(repeating: "n", count: 64)] {
                 let body = try JSONSerialization.data(withJSONObject: ["name": bad, "template": "/templates/demo"])
-                try await client.kimchiError(.post, "/kimchi/vms", json: String(decoding: body, as: UTF8.self), expect: .badRequest)
+                try await client.kimchiError(
+                    .post, "/kimchi/vms", json: String(decoding: body, as: UTF8.self), expect: .badRequest)
             }
             try await client.kimchiError(
-                .post, "/kimchi/vms", json: #"{"name":"x1","template":"/templates/demo","storagepool":"/storagepools/none"}"#,
+                .post, "/kimchi/vms",
+                json: #"{"name":"x1","template":"/templates/demo","storagepool":"/storagepools/none"}"#,
                 expect: .badRequest)
-            try await client.kimchiError(.post, "/kimchi/vms", json: #"{"name":"x1","template":7}"#, expect: .badRequest)
+            try await client.kimchiError(
+                .post, "/kimchi/vms", json: #"{"name":"x1","template":7}"#, expect: .badRequest)
             try await client.kimchiError(.post, "/kimchi/vms", json: "{not json", expect: .badRequest)
             #expect(try await client.kimchiVMNames() == before)
             let pool = try await client.list("/kimchi/storagepools/vmgate/storagevolumes").count
 
-            _ = try await client.json(.post, "/kimchi/vms", json: #"{"name":"x1","template":"/templates/demo"}"#, expect: .created)
+            _ = try await client.json(
+                .post, "/kimchi/vms", json: #"{"name":"x1","template":"/templates/demo"}"#, expect: .created)
             try await client.kimchiError(
                 .post, "/kimchi/vms", json: #"{"name":"x1","template":"/templates/demo"}"#, expect: .conflict)
             try await client.kimchiError(
@@ -120,7 +127,8 @@ struct KimchiVMTests {
     @Test("PUT changes hardware of a shut-off VM only, never its live state")
     func update() async throws {
         try await KimchiFixture.run { client, _ in
-            _ = try await client.json(.post, "/kimchi/vms", json: #"{"name":"u1","template":"/templates/demo"}"#, expect: .created)
+            _ = try await client.json(
+                .post, "/kimchi/vms", json: #"{"name":"u1","template":"/templates/demo"}"#, expect: .created)
             let changed = try await client.json(.put, "/kimchi/vms/u1", json: #"{"cpus":2,"memory":256}"#)
             #expect(changed["cpus"] as? Int == 2)
             #expect(changed["memory"] as? Int == 256)
@@ -156,7 +164,10 @@ struct KimchiVMTests {
                 .post, "/kimchi/vms", json: #"{"name":"t1","template":"/templates/demo"}"#, expect: .conflict)
             let tasks = try await client.list("/kimchi/tasks")
             #expect(tasks.contains { $0["id"] as? String == id })
-            #expect(try await client.list("/kimchi/tasks?status=finished").allSatisfy { $0["status"] as? String == "finished" })
+            #expect(
+                try await client.list("/kimchi/tasks?status=finished").allSatisfy {
+                    $0["status"] as? String == "finished"
+                })
             try await client.kimchiError(.get, "/kimchi/tasks?status=sleeping", expect: .badRequest)
             try await client.kimchiError(.get, "/kimchi/tasks/99999", expect: .notFound)
         }

@@ -14,12 +14,16 @@ enum Pooler {
         "jdoe:s1:f9b1214b8df1807692f471b9644de543bee606254884c13ba2e18f598eb2924d,"
         + "alice:s2:f6d3aad70dc81be193d9e4e4b48abe8719f8dfea1ab7186589495656e050f650"
 
-    static func configuration(debian: Int = 3, centos: Int = 2, options: [String: String] = [:]) -> GatewayConfiguration {
+    static func configuration(debian: Int = 3, centos: Int = 2, options: [String: String] = [:]) -> GatewayConfiguration
+    {
         var config = TestGateway.configuration()
         config.groups += [
-            .init(name: "debian-7-x86_64", backends: ["local"], template: "demo", size: debian, aliases: ["debian"],
+            .init(
+                name: "debian-7-x86_64", backends: ["local"], template: "demo", size: debian, aliases: ["debian"],
                 options: ["vmpooler": "true"]),
-            .init(name: "centos-6-x86_64", backends: ["local"], template: "demo", size: centos, options: ["vmpooler": "true"]),
+            .init(
+                name: "centos-6-x86_64", backends: ["local"], template: "demo", size: centos,
+                options: ["vmpooler": "true"]),
         ]
         let defaults = ["loopInterval": "0.05", "domain": "example.com"]
         config.dialects.append(.init(name: "vmpooler", options: defaults.merging(options) { _, new in new }))
@@ -52,9 +56,13 @@ extension TestClientProtocol {
         if let (user, password) = basic {
             headers[.authorization] = "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
         }
-        return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) {
+        return try await execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) })
+        {
             response in
-            (response.status, try? JSONSerialization.jsonObject(with: Data(buffer: response.body), options: [.fragmentsAllowed]))
+            (
+                response.status,
+                try? JSONSerialization.jsonObject(with: Data(buffer: response.body), options: [.fragmentsAllowed])
+            )
         }
     }
 

@@ -38,13 +38,15 @@ struct VMPoolerCheckoutTests {
             let host = try #require((one?["debian-7-x86_64"] as? [String: Any])?["hostname"] as? String)
             #expect(host.count == 15 && !host.contains("."))
 
-            let (s2, b2) = try await client.pooler(.post, "/vmpooler/api/v1/vm/debian-7-x86_64+debian-7-x86_64+centos-6-x86_64")
+            let (s2, b2) = try await client.pooler(
+                .post, "/vmpooler/api/v1/vm/debian-7-x86_64+debian-7-x86_64+centos-6-x86_64")
             #expect(s2 == .ok)
             let two = b2 as? [String: Any]
             #expect(((two?["debian-7-x86_64"] as? [String: Any])?["hostname"] as? [String])?.count == 2)
             #expect((two?["centos-6-x86_64"] as? [String: Any])?["hostname"] is String)
 
-            let (s3, b3) = try await client.pooler(.post, "/vmpooler/api/v3/vm", json: #"{"centos-6-x86_64":"1","debian":1}"#)
+            let (s3, b3) = try await client.pooler(
+                .post, "/vmpooler/api/v3/vm", json: #"{"centos-6-x86_64":"1","debian":1}"#)
             #expect(s3 == .ok)
             let three = b3 as? [String: Any]
             let fqdn = try #require((three?["centos-6-x86_64"] as? [String: Any])?["hostname"] as? String)
@@ -65,12 +67,15 @@ struct VMPoolerCheckoutTests {
             let (s1, b1) = try await client.pooler(.post, "/vmpooler/vm/nosuchpool")
             #expect(s1 == .notFound)
             #expect((b1 as? [String: Any])?["ok"] as? Bool == false)
-            let (s2, b2) = try await client.pooler(.post, "/vmpooler/vm", json: #"{"centos-6-x86_64":"2","debian-7-x86_64":"4"}"#)
+            let (s2, b2) = try await client.pooler(
+                .post, "/vmpooler/vm", json: #"{"centos-6-x86_64":"2","debian-7-x86_64":"4"}"#)
             #expect(s2 == .serviceUnavailable)
             #expect((b2 as? [String: Any])?["ok"] as? Bool == false)
             #expect(try await client.readyCount() == 5)
-            #expect(try await client.pooler(.post, "/vmpooler/vm", json: #"{"centos-6-x86_64":"x"}"#).status == .badRequest)
-            #expect(try await client.pooler(.post, "/vmpooler/vm", json: #"{"centos-6-x86_64":0}"#).status == .badRequest)
+            #expect(
+                try await client.pooler(.post, "/vmpooler/vm", json: #"{"centos-6-x86_64":"x"}"#).status == .badRequest)
+            #expect(
+                try await client.pooler(.post, "/vmpooler/vm", json: #"{"centos-6-x86_64":0}"#).status == .badRequest)
             #expect(try await client.pooler(.post, "/vmpooler/vm", json: "[1,2]").status == .badRequest)
             #expect(try await client.pooler(.post, "/vmpooler/vm", json: "{").status == .badRequest)
             #expect(try await client.pooler(.post, "/vmpooler/vm").status == .badRequest)
@@ -93,7 +98,10 @@ struct VMPoolerCheckoutTests {
             #expect(info["ip"] is String)
 
             #expect(try await client.pooler(.put, "/vmpooler/vm/\(host)", json: #"{"lifetime":"2"}"#).status == .ok)
-            #expect(try await client.pooler(.put, "/vmpooler/api/v1/vm/\(host)", json: #"{"tags":{"department":"engineering","user":"jdoe"}}"#).status == .ok)
+            #expect(
+                try await client.pooler(
+                    .put, "/vmpooler/api/v1/vm/\(host)", json: #"{"tags":{"department":"engineering","user":"jdoe"}}"#
+                ).status == .ok)
             info = try await client.vmInfo(host)
             #expect(info["lifetime"] as? Int == 2)
             #expect(info["tags"] as? [String: String] == ["department": "engineering", "user": "jdoe"])
@@ -104,13 +112,17 @@ struct VMPoolerCheckoutTests {
             #expect(machine.metadata.tags["department"] == "engineering")
             #expect(machine.metadata.extra["vmpooler.state"] == "running")
 
-            for bad in [#"{"lifetime":0}"#, #"{"lifetime":"abc"}"#, #"{"lifetime":10000}"#, #"{"tags":"x"}"#, #"{"tags":{"a":[1]}}"#, #"{"color":"red"}"#, "nope"] {
+            for bad in [
+                #"{"lifetime":0}"#, #"{"lifetime":"abc"}"#, #"{"lifetime":10000}"#, #"{"tags":"x"}"#,
+                #"{"tags":{"a":[1]}}"#, #"{"color":"red"}"#, "nope",
+            ] {
                 let (status, body) = try await client.pooler(.put, "/vmpooler/vm/\(host)", json: bad)
                 #expect(status == .badRequest, "\(bad)")
                 #expect((body as? [String: Any])?["ok"] as? Bool == false)
             }
             #expect(try await client.vmInfo(host)["lifetime"] as? Int == 2)
-            #expect(try await client.pooler(.put, "/vmpooler/vm/nosuchhost", json: #"{"lifetime":1}"#).status == .notFound)
+            #expect(
+                try await client.pooler(.put, "/vmpooler/vm/nosuchhost", json: #"{"lifetime":1}"#).status == .notFound)
             #expect(try await client.pooler(.get, "/vmpooler/vm/nosuchhost").status == .notFound)
 
             // Refilled while checked out.
@@ -134,13 +146,15 @@ struct VMPoolerCheckoutTests {
     func concurrentCheckout() async throws {
         try await Pooler.run(Pooler.configuration(debian: 20, centos: 0)) { client, _ in
             // No refills during the race: the pool's target drops to 0, its 20 ready VMs stay.
-            let (resize, _) = try await client.pooler(.post, "/vmpooler/api/v3/config/poolsize", json: #"{"debian-7-x86_64":"0"}"#)
+            let (resize, _) = try await client.pooler(
+                .post, "/vmpooler/api/v3/config/poolsize", json: #"{"debian-7-x86_64":"0"}"#)
             #expect(resize == .created)
             let results = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?).self) { group in
                 for _ in 0..<50 {
                     group.addTask {
                         let (status, body) = try await client.pooler(.post, "/vmpooler/vm/debian-7-x86_64")
-                        let host = ((body as? [String: Any])?["debian-7-x86_64"] as? [String: Any])?["hostname"] as? String
+                        let host =
+                            ((body as? [String: Any])?["debian-7-x86_64"] as? [String: Any])?["hostname"] as? String
                         return (status, host)
                     }
                 }

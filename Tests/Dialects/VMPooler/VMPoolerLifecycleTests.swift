@@ -29,16 +29,19 @@ struct VMPoolerLifecycleTests {
     func adoption() async throws {
         try await Pooler.run(Pooler.configuration(debian: 2, centos: 0)) { client, gateway in
             // As a restarted gateway finds them: a ready VM and a checked-out VM whose lease ran out.
-            _ = try await gateway.fleet.createMachine(CreateMachineRequest(
-                name: "adoptedready000", template: "demo", group: "debian-7-x86_64",
-                extra: ["vmpooler.state": "ready"], start: true))
+            _ = try await gateway.fleet.createMachine(
+                CreateMachineRequest(
+                    name: "adoptedready000", template: "demo", group: "debian-7-x86_64",
+                    extra: ["vmpooler.state": "ready"], start: true))
             // Its lease (0.0002 h) counts from creation when no lease start was recorded.
-            _ = try await gateway.fleet.createMachine(CreateMachineRequest(
-                name: "adoptedrun00000", template: "demo", group: "debian-7-x86_64", tags: ["user": "jdoe"],
-                lifetimeHours: 0.0002, extra: ["vmpooler.state": "running"], start: true))
-            _ = try await gateway.fleet.createMachine(CreateMachineRequest(
-                name: "adoptedrun00001", template: "demo", group: "debian-7-x86_64", lifetimeHours: 5,
-                extra: ["vmpooler.state": "running"], start: true))
+            _ = try await gateway.fleet.createMachine(
+                CreateMachineRequest(
+                    name: "adoptedrun00000", template: "demo", group: "debian-7-x86_64", tags: ["user": "jdoe"],
+                    lifetimeHours: 0.0002, extra: ["vmpooler.state": "running"], start: true))
+            _ = try await gateway.fleet.createMachine(
+                CreateMachineRequest(
+                    name: "adoptedrun00001", template: "demo", group: "debian-7-x86_64", lifetimeHours: 5,
+                    extra: ["vmpooler.state": "running"], start: true))
             try await client.waitForReady(3)
             try await client.waitUntil("running VM adopted") { try await !client.vmInfo("adoptedrun00001").isEmpty }
             #expect(try await client.vmInfo("adoptedready000")["state"] as? String == "ready")
@@ -68,7 +71,8 @@ struct VMPoolerLifecycleTests {
             #expect(snapshot.count == 32)
             #expect(try await client.vmInfo(host)["snapshots"] as? [String] == [snapshot])
             #expect(try await gateway.fleet.snapshots(of: "local:\(host)").map(\.name) == [snapshot])
-            #expect(try await client.pooler(.post, "/vmpooler/api/v1/vm/\(host)/snapshot/\(snapshot)").status == .accepted)
+            #expect(
+                try await client.pooler(.post, "/vmpooler/api/v1/vm/\(host)/snapshot/\(snapshot)").status == .accepted)
             #expect(try await client.pooler(.post, "/vmpooler/vm/\(host)/snapshot/nosuchsnapshot").status == .notFound)
             #expect(try await client.pooler(.post, "/vmpooler/vm/nosuchhost/snapshot").status == .notFound)
 
@@ -78,7 +82,10 @@ struct VMPoolerLifecycleTests {
             #expect(s2 == .notImplemented)
             #expect((b2 as? [String: Any])?["ok"] as? Bool == false)
             #expect(try await client.vmInfo(host)["disk"] == nil)
-            #expect(try await gateway.fleet.volumes(inPool: "vmgate").map(\.name).allSatisfy { !$0.hasPrefix("\(host)-disk") })
+            #expect(
+                try await gateway.fleet.volumes(inPool: "vmgate").map(\.name).allSatisfy {
+                    !$0.hasPrefix("\(host)-disk")
+                })
             #expect(try await client.pooler(.post, "/vmpooler/vm/\(host)/disk/0").status == .badRequest)
             #expect(try await client.pooler(.post, "/vmpooler/vm/\(host)/disk/abc").status == .badRequest)
 
@@ -94,27 +101,45 @@ struct VMPoolerLifecycleTests {
     func config() async throws {
         try await Pooler.run { client, gateway in
             let before = Set(await gateway.fleet.machines(group: "centos-6-x86_64").machines.map(\.name))
-            #expect(try await client.pooler(.post, "/vmpooler/api/v3/poolreset", json: #"{"centos-6-x86_64":"1"}"#).status == .created)
+            #expect(
+                try await client.pooler(.post, "/vmpooler/api/v3/poolreset", json: #"{"centos-6-x86_64":"1"}"#).status
+                    == .created)
             try await client.waitUntil("pool replaced") {
                 let now = await gateway.fleet.machines(group: "centos-6-x86_64").machines
                 return now.count == 2 && Set(now.map(\.name)).isDisjoint(with: before)
                     && now.allSatisfy { $0.metadata.extra["vmpooler.state"] == "ready" }
             }
-            #expect(try await client.pooler(.post, "/vmpooler/api/v3/poolreset", json: #"{"nosuch":"1"}"#).status == .badRequest)
+            #expect(
+                try await client.pooler(.post, "/vmpooler/api/v3/poolreset", json: #"{"nosuch":"1"}"#).status
+                    == .badRequest)
 
-            #expect(try await client.pooler(.post, "/vmpooler/api/v3/config/poolsize", json: #"{"centos-6-x86_64":"4"}"#).status == .created)
+            #expect(
+                try await client.pooler(.post, "/vmpooler/api/v3/config/poolsize", json: #"{"centos-6-x86_64":"4"}"#)
+                    .status == .created)
             try await client.waitForReady(7)
-            #expect(try await client.pooler(.post, "/vmpooler/api/v3/config/poolsize", json: #"{"centos-6-x86_64":"4"}"#).status == .ok)
-            #expect(try await client.pooler(.post, "/vmpooler/api/v3/config/poolsize", json: #"{"nosuch":"4"}"#).status == .badRequest)
-            #expect(try await client.pooler(.post, "/vmpooler/api/v3/config/poolsize", json: #"{"centos-6-x86_64":"-1"}"#).status == .badRequest)
+            #expect(
+                try await client.pooler(.post, "/vmpooler/api/v3/config/poolsize", json: #"{"centos-6-x86_64":"4"}"#)
+                    .status == .ok)
+            #expect(
+                try await client.pooler(.post, "/vmpooler/api/v3/config/poolsize", json: #"{"nosuch":"4"}"#).status
+                    == .badRequest)
+            #expect(
+                try await client.pooler(.post, "/vmpooler/api/v3/config/poolsize", json: #"{"centos-6-x86_64":"-1"}"#)
+                    .status == .badRequest)
             let (reset, body) = try await client.pooler(.delete, "/vmpooler/api/v3/config/poolsize/centos-6-x86_64")
             #expect(reset == .created)
             #expect((body as? [String: Any])?["pool_size_before_reset"] as? Int == 4)
             #expect((body as? [String: Any])?["pool_size_before_overrides"] as? Int == 2)
             #expect(try await client.pooler(.delete, "/vmpooler/api/v3/config/poolsize/nosuch").status == .notFound)
 
-            #expect(try await client.pooler(.post, "/vmpooler/api/v3/config/pooltemplate", json: #"{"centos-6-x86_64":"nosuchtemplate"}"#).status == .badRequest)
-            #expect(try await client.pooler(.post, "/vmpooler/api/v3/config/pooltemplate", json: #"{"centos-6-x86_64":"demo"}"#).status == .ok)
+            #expect(
+                try await client.pooler(
+                    .post, "/vmpooler/api/v3/config/pooltemplate", json: #"{"centos-6-x86_64":"nosuchtemplate"}"#
+                ).status == .badRequest)
+            #expect(
+                try await client.pooler(
+                    .post, "/vmpooler/api/v3/config/pooltemplate", json: #"{"centos-6-x86_64":"demo"}"#
+                ).status == .ok)
             let config = try await client.pooler(.get, "/vmpooler/api/v3/config").body as? [String: Any]
             #expect((config?["pool_configuration"] as? [[String: Any]])?.count == 2)
         }

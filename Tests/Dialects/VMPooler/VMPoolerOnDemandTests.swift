@@ -45,13 +45,21 @@ struct VMPoolerOnDemandTests {
 
     @Test("on-demand errors: unknown pool 404, too many 403, bad counts 400, duplicate id 409, unknown id 404")
     func errors() async throws {
-        try await Pooler.run(Pooler.configuration(debian: 1, centos: 1, options: ["maxOnDemand": "3"])) { client, _ async throws in
-            #expect(try await client.pooler(.post, "/vmpooler/ondemandvm", json: #"{"nosuch":"1"}"#).status == .notFound)
-            #expect(try await client.pooler(.post, "/vmpooler/ondemandvm", json: #"{"debian":"4"}"#).status == .forbidden)
-            #expect(try await client.pooler(.post, "/vmpooler/ondemandvm", json: #"{"debian":"x"}"#).status == .badRequest)
+        try await Pooler.run(Pooler.configuration(debian: 1, centos: 1, options: ["maxOnDemand": "3"])) {
+            client, _ async throws in
+            #expect(
+                try await client.pooler(.post, "/vmpooler/ondemandvm", json: #"{"nosuch":"1"}"#).status == .notFound)
+            #expect(
+                try await client.pooler(.post, "/vmpooler/ondemandvm", json: #"{"debian":"4"}"#).status == .forbidden)
+            #expect(
+                try await client.pooler(.post, "/vmpooler/ondemandvm", json: #"{"debian":"x"}"#).status == .badRequest)
             #expect(try await client.pooler(.post, "/vmpooler/ondemandvm", json: "{}").status == .badRequest)
-            #expect(try await client.pooler(.post, "/vmpooler/ondemandvm", json: #"{"debian":1,"request_id":"abc"}"#).status == .created)
-            #expect(try await client.pooler(.post, "/vmpooler/ondemandvm", json: #"{"debian":1,"request_id":"abc"}"#).status == .conflict)
+            #expect(
+                try await client.pooler(.post, "/vmpooler/ondemandvm", json: #"{"debian":1,"request_id":"abc"}"#).status
+                    == .created)
+            #expect(
+                try await client.pooler(.post, "/vmpooler/ondemandvm", json: #"{"debian":1,"request_id":"abc"}"#).status
+                    == .conflict)
             #expect(try await client.pooler(.get, "/vmpooler/ondemandvm/nosuch").status == .notFound)
             #expect(try await client.pooler(.delete, "/vmpooler/ondemandvm/nosuch").status == .notFound)
         }
@@ -60,13 +68,16 @@ struct VMPoolerOnDemandTests {
     @Test("an on-demand request that cannot be provisioned in time fails")
     func failure() async throws {
         var config = Pooler.configuration(debian: 1, centos: 1, options: ["onDemandTTL": "0.5"])
-        config.groups.append(.init(name: "broken", backends: ["local"], template: "missing", size: 0, options: ["vmpooler": "true"]))
+        config.groups.append(
+            .init(name: "broken", backends: ["local"], template: "missing", size: 0, options: ["vmpooler": "true"]))
         try await Pooler.run(config) { client, _ in
-            let body = try await client.pooler(.post, "/vmpooler/ondemandvm", json: #"{"broken":"1"}"#).body as? [String: Any]
+            let body =
+                try await client.pooler(.post, "/vmpooler/ondemandvm", json: #"{"broken":"1"}"#).body as? [String: Any]
             let id = try #require(body?["request_id"] as? String)
             try await client.waitUntil("request failed") {
                 let answer = try await client.pooler(.get, "/vmpooler/ondemandvm/\(id)")
-                return answer.status == .ok && ((answer.body as? [String: Any])?["message"] as? String)?.contains("failed") == true
+                return answer.status == .ok
+                    && ((answer.body as? [String: Any])?["message"] as? String)?.contains("failed") == true
             }
         }
     }

@@ -31,7 +31,9 @@ struct VMPoolerQEMUTests {
                 disks: [{pool: \(pool), volume: \(base)}]
             """
         ).templates
-        config.groups = [.init(name: name, backends: ["qemu"], template: "tiny", size: 2, options: ["vmpooler": "true"])]
+        config.groups = [
+            .init(name: name, backends: ["qemu"], template: "tiny", size: 2, options: ["vmpooler": "true"])
+        ]
         config.dialects = [.init(name: "vmpooler", options: ["loopInterval": "0.2", "domain": "example.com"])]
         config.callTimeoutSeconds = 60
         return config

@@ -20,7 +20,9 @@ struct VMPoolerStatusTests {
             #expect((doc["capacity"] as? [String: Any])?["total"] as? Int == 3)
             #expect((doc["capacity"] as? [String: Any])?["percent"] as? Double == 100)
             #expect(((doc["clone"] as? [String: Any])?["count"] as? [String: Any])?["total"] as? Int == 5)
-            #expect((doc["status"] as? [String: Any])?["message"] as? String == "Battle station fully armed and operational.")
+            #expect(
+                (doc["status"] as? [String: Any])?["message"] as? String
+                    == "Battle station fully armed and operational.")
             let duration = (doc["clone"] as? [String: Any])?["duration"] as? [String: Any]
             #expect((duration?["max"] as? Double ?? -1) >= (duration?["min"] as? Double ?? 0))
         }
@@ -30,7 +32,8 @@ struct VMPoolerStatusTests {
     func emptyPools() async throws {
         // A pool whose template does not exist never fills.
         var config = Pooler.configuration(debian: 1, centos: 1)
-        config.groups.append(.init(name: "broken", backends: ["local"], template: "missing", size: 1, options: ["vmpooler": "true"]))
+        config.groups.append(
+            .init(name: "broken", backends: ["local"], template: "missing", size: 1, options: ["vmpooler": "true"]))
         try await TestGateway.run(config) { client, _ in
             try await client.waitForReady(2)
             let status = try await client.poolerStatus()["status"] as? [String: Any]
@@ -65,7 +68,10 @@ struct VMPoolerStatusTests {
             #expect((day?["duration"] as? [String: Any])?["average"] as? Double == 0)
             #expect((daily[0]["tag"] as? [String: Any])?.isEmpty == true)
 
-            for bad in ["from=2015-13-01", "from=yesterday", "from=2015-03-11&to=2015-03-10", "to=2999-01-01", "from=2015-02-30"] {
+            for bad in [
+                "from=2015-13-01", "from=yesterday", "from=2015-03-11&to=2015-03-10", "to=2999-01-01",
+                "from=2015-02-30",
+            ] {
                 let (status, body) = try await client.pooler(.get, "/vmpooler/summary?\(bad)")
                 #expect(status == .badRequest, "\(bad)")
                 #expect((body as? [String: Any])?["ok"] as? Bool == false)

@@ -32,7 +32,8 @@ struct VMPoolerTokenTests {
 
             // Wrong or missing credentials.
             #expect(try await client.pooler(.get, "/vmpooler/token", basic: ("jdoe", "wrong")).status == .unauthorized)
-            #expect(try await client.pooler(.get, "/vmpooler/token", basic: ("nobody", "secret")).status == .unauthorized)
+            #expect(
+                try await client.pooler(.get, "/vmpooler/token", basic: ("nobody", "secret")).status == .unauthorized)
             #expect(try await client.pooler(.post, "/vmpooler/token").status == .unauthorized)
             // Another user sees nothing of jdoe's token and cannot revoke it.
             let alice = ("alice", "hunter2")
@@ -40,7 +41,8 @@ struct VMPoolerTokenTests {
             #expect(s3 == .notFound)
             #expect((b3 as? [String: Any])?[token] == nil)
             #expect(try await client.pooler(.delete, "/vmpooler/token/\(token)", basic: alice).status == .notFound)
-            #expect((try await client.pooler(.get, "/vmpooler/token", basic: alice).body as? [String: Any])?[token] == nil)
+            #expect(
+                (try await client.pooler(.get, "/vmpooler/token", basic: alice).body as? [String: Any])?[token] == nil)
 
             #expect(try await client.pooler(.delete, "/vmpooler/token/\(token)", basic: jdoe).status == .ok)
             #expect(try await client.pooler(.get, "/vmpooler/token/\(token)", basic: jdoe).status == .notFound)
@@ -51,21 +53,29 @@ struct VMPoolerTokenTests {
     @Test("with auth: checkout with a token tags the user and lengthens the lifetime; PUT/DELETE need a token")
     func tokensOnVMs() async throws {
         try await Pooler.run(Self.auth) { client, _ in
-            let body = try await client.pooler(.post, "/vmpooler/token", basic: ("jdoe", "secret")).body as? [String: Any]
+            let body =
+                try await client.pooler(.post, "/vmpooler/token", basic: ("jdoe", "secret")).body as? [String: Any]
             let token = try #require(body?["token"] as? String)
-            let aliceBody = try await client.pooler(.post, "/vmpooler/token", basic: ("alice", "hunter2")).body as? [String: Any]
+            let aliceBody =
+                try await client.pooler(.post, "/vmpooler/token", basic: ("alice", "hunter2")).body as? [String: Any]
             let aliceToken = try #require(aliceBody?["token"] as? String)
 
-            #expect(try await client.pooler(.post, "/vmpooler/vm/debian-7-x86_64", token: "bogus").status == .unauthorized)
+            #expect(
+                try await client.pooler(.post, "/vmpooler/vm/debian-7-x86_64", token: "bogus").status == .unauthorized)
             let host = try await client.checkoutOne("debian-7-x86_64", token: token)
             let info = try await client.vmInfo(host)
             #expect((info["tags"] as? [String: String])?["user"] == "jdoe")
             #expect(info["lifetime"] as? Int == 72)
 
-            #expect(try await client.pooler(.put, "/vmpooler/vm/\(host)", json: #"{"lifetime":3}"#).status == .unauthorized)
-            #expect(try await client.pooler(.put, "/vmpooler/vm/\(host)", json: #"{"lifetime":3}"#, token: "bogus").status == .unauthorized)
+            #expect(
+                try await client.pooler(.put, "/vmpooler/vm/\(host)", json: #"{"lifetime":3}"#).status == .unauthorized)
+            #expect(
+                try await client.pooler(.put, "/vmpooler/vm/\(host)", json: #"{"lifetime":3}"#, token: "bogus").status
+                    == .unauthorized)
             #expect(try await client.pooler(.delete, "/vmpooler/vm/\(host)", token: aliceToken).status == .unauthorized)
-            #expect(try await client.pooler(.put, "/vmpooler/vm/\(host)", json: #"{"lifetime":3}"#, token: token).status == .ok)
+            #expect(
+                try await client.pooler(.put, "/vmpooler/vm/\(host)", json: #"{"lifetime":3}"#, token: token).status
+                    == .ok)
             #expect(try await client.vmInfo(host)["lifetime"] as? Int == 3)
             #expect(try await client.pooler(.delete, "/vmpooler/vm/\(host)").status == .unauthorized)
             #expect(try await client.pooler(.delete, "/vmpooler/vm/\(host)", token: token).status == .ok)

@@ -35,7 +35,9 @@ struct VirtualizationServerTests {
             #expect(disk["uuid"] as? String != nic["uuid"] as? String)
 
             let again = try await client.json(.get, "/vserver/virtual_machines/\(uuid)")
-            #expect((again["nics"] as? [[String: Any]])?.first?["uuid"] as? String == nic["uuid"] as? String, "stable NIC uuid")
+            #expect(
+                (again["nics"] as? [[String: Any]])?.first?["uuid"] as? String == nic["uuid"] as? String,
+                "stable NIC uuid")
             #expect((again["disks"] as? [[String: Any]])?.first?["uuid"] as? String == disk["uuid"] as? String)
 
             let all = try await client.list("/vserver/virtual_machines")
@@ -66,7 +68,9 @@ struct VirtualizationServerTests {
             let resized = try await client.json(.patch, uri, json: #"{"cpu_count":3,"memory_size":262144}"#)
             #expect(resized["cpu_count"] as? Int == 3)
             #expect(resized["memory_size"] as? Int == 262_144)
-            try await client.vserverError(.patch, "/vserver/virtual_machines/00000000-0000-0000-0000-000000000000", json: #"{"state":"started"}"#, expect: .notFound)
+            try await client.vserverError(
+                .patch, "/vserver/virtual_machines/00000000-0000-0000-0000-000000000000", json: #"{"state":"started"}"#,
+                expect: .notFound)
         }
     }
 
@@ -77,7 +81,8 @@ struct VirtualizationServerTests {
                 .post, "/vserver/virtual_machines", json: #"{"cpu_count":1,"memory_size":131072}"#, expect: .created)
             let uuid = try #require(made["uuid"] as? String)
             let volume = try #require(
-                (try await client.json(.get, "/api/v1/machines/\(uuid)")["disks"] as? [[String: Any]])?.first?["volume"] as? String)
+                (try await client.json(.get, "/api/v1/machines/\(uuid)")["disks"] as? [[String: Any]])?.first?["volume"]
+                    as? String)
             _ = try await client.json(.patch, "/vserver/virtual_machines/\(uuid)", json: #"{"state":"started"}"#)
             #expect(try await client.send(.delete, "/vserver/virtual_machines/\(uuid)").status == .ok)
             try await client.vserverError(.get, "/vserver/virtual_machines/\(uuid)", expect: .notFound)
@@ -94,7 +99,8 @@ struct VirtualizationServerTests {
                 #"{"cpu_count":100000,"memory_size":131072}"#, #"{"cpu_count":1,"memory_size":0}"#,
                 #"{"cpu_count":1,"memory_size":-8}"#, #"{"cpu_count":1,"memory_size":9223372036854775807}"#,
                 #"{"cpu_count":1}"#, #"{"memory_size":131072}"#, #"{"cpu_count":"2","memory_size":131072}"#,
-                #"{"cpu_count":1,"memory_size":131072,"name":"a<b"}"#, #"{"cpu_count":1,"memory_size":131072,"name":"x y"}"#,
+                #"{"cpu_count":1,"memory_size":131072,"name":"a<b"}"#,
+                #"{"cpu_count":1,"memory_size":131072,"name":"x y"}"#,
                 "[1,2]", "{oops",
             ]
             for body in bad {
@@ -103,9 +109,11 @@ struct VirtualizationServerTests {
             #expect(try await client.list("/vserver/virtual_machines").count == 1)
             #expect(try await client.list("/api/v1/storage/pools/vmgate/volumes").count == 2)
             _ = try await client.json(
-                .post, "/vserver/virtual_machines", json: #"{"cpu_count":1,"memory_size":131072,"name":"dup"}"#, expect: .created)
+                .post, "/vserver/virtual_machines", json: #"{"cpu_count":1,"memory_size":131072,"name":"dup"}"#,
+                expect: .created)
             try await client.vserverError(
-                .post, "/vserver/virtual_machines", json: #"{"cpu_count":1,"memory_size":131072,"name":"dup"}"#, expect: .conflict)
+                .post, "/vserver/virtual_machines", json: #"{"cpu_count":1,"memory_size":131072,"name":"dup"}"#,
+                expect: .conflict)
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import GatewayTestSupport
 import GatewayCore
+import GatewayTestSupport
 
 #if canImport(Glibc)
     import Glibc

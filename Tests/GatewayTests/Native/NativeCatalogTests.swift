@@ -1,7 +1,7 @@
 import Foundation
+import GatewayTestSupport
 import Hummingbird
 import HummingbirdTesting
-import GatewayTestSupport
 import Testing
 
 @testable import Gateway
@@ -12,17 +12,20 @@ struct NativeCatalogTests {
     func templates() async throws {
         try await TestGateway.run { client, _ in
             #expect(try await client.list("/api/v1/templates").map { $0["name"] as? String } == ["demo"])
-            let body = #"{"name":"big","vcpus":2,"memoryMiB":512,"disks":[{"index":0,"sizeGiB":2}],"osDistro":"debian"}"#
+            let body =
+                #"{"name":"big","vcpus":2,"memoryMiB":512,"disks":[{"index":0,"sizeGiB":2}],"osDistro":"debian"}"#
             _ = try await client.json(.post, "/api/v1/templates", json: body, expect: .created)
             _ = try await client.json(.post, "/api/v1/templates", json: body, expect: .conflict)
             let updated = try await client.json(.put, "/api/v1/templates/big", json: #"{"name":"big","vcpus":4}"#)
             #expect(updated["vcpus"] as? Int == 4)
             #expect(updated["memoryMiB"] as? Int == 512)
-            _ = try await client.json(.put, "/api/v1/templates/big", json: #"{"name":"big","vcpus":500}"#, expect: .badRequest)
+            _ = try await client.json(
+                .put, "/api/v1/templates/big", json: #"{"name":"big","vcpus":500}"#, expect: .badRequest)
             _ = try await client.json(
                 .post, "/api/v1/templates", json: #"{"name":"nodisk","disks":[{"index":0}]}"#, expect: .badRequest)
             _ = try await client.json(.post, "/api/v1/templates", json: #"{"name":"bad name"}"#, expect: .badRequest)
-            let machine = try await client.json(.post, "/api/v1/machines", json: #"{"template":"big"}"#, expect: .created)
+            let machine = try await client.json(
+                .post, "/api/v1/machines", json: #"{"template":"big"}"#, expect: .created)
             #expect((machine["name"] as? String)?.hasPrefix("big-") == true)
             #expect(machine["vcpus"] as? Int == 4)
             #expect(try await client.send(.delete, "/api/v1/templates/big").status == .noContent)
@@ -57,7 +60,8 @@ struct NativeCatalogTests {
                 .post, "/api/v1/storage/pools/vmgate/volumes", json: #"{"name":"tiny","capacityBytes":5}"#,
                 expect: .badRequest)
             _ = try await client.json(.get, "/api/v1/storage/pools/nope/volumes", expect: .notFound)
-            #expect(try await client.send(.delete, "/api/v1/storage/pools/vmgate/volumes/data1.qcow2").status == .noContent)
+            #expect(
+                try await client.send(.delete, "/api/v1/storage/pools/vmgate/volumes/data1.qcow2").status == .noContent)
             _ = try await client.json(.post, "/api/v1/storage/pools/vmgate/actions/explode", expect: .badRequest)
         }
     }

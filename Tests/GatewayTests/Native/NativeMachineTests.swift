@@ -1,7 +1,7 @@
 import Foundation
+import GatewayTestSupport
 import Hummingbird
 import HummingbirdTesting
-import GatewayTestSupport
 import Testing
 
 @testable import Gateway
@@ -70,7 +70,8 @@ struct NativeMachineTests {
         try await TestGateway.run { client, _ in
             _ = try await client.json(.post, "/api/v1/machines", json: #"{"name":"p1"}"#, expect: .created)
             let patched = try await client.json(
-                .patch, "/api/v1/machines/p1", json: #"{"tags":{"owner":"jdoe"},"lifetimeHours":4,"vcpus":2,"memoryMiB":256}"#)
+                .patch, "/api/v1/machines/p1",
+                json: #"{"tags":{"owner":"jdoe"},"lifetimeHours":4,"vcpus":2,"memoryMiB":256}"#)
             #expect((patched["tags"] as? [String: String]) == ["owner": "jdoe"])
             #expect(patched["lifetimeHours"] as? Double == 4)
             #expect(patched["vcpus"] as? Int == 2)
@@ -82,18 +83,20 @@ struct NativeMachineTests {
         }
     }
 
-    @Test("bad input gets a clear 4xx and creates nothing", arguments: [
-        (#"{"template":"missing"}"#, 404, "no template named 'missing'"),
-        (#"{"name":"#, 400, "not valid JSON"),
-        (#"{"name":"a<b"}"#, 400, "may only contain"),
-        (#"{"name":"x'y"}"#, 400, "may only contain"),
-        (#"{"vcpus":"two"}"#, 400, "'vcpus' must be an integer"),
-        (#"{"vcpus":-1}"#, 400, "cpus must be between"),
-        (#"{"memoryMiB":99999999}"#, 400, "memory must be between"),
-        (#"{"group":"nowhere"}"#, 404, "no group named"),
-        (#"{"backend":"nowhere"}"#, 404, "no backend named"),
-        (#"{"storagePool":"missing-pool"}"#, 404, "pool"),
-    ])
+    @Test(
+        "bad input gets a clear 4xx and creates nothing",
+        arguments: [
+            (#"{"template":"missing"}"#, 404, "no template named 'missing'"),
+            (#"{"name":"#, 400, "not valid JSON"),
+            (#"{"name":"a<b"}"#, 400, "may only contain"),
+            (#"{"name":"x'y"}"#, 400, "may only contain"),
+            (#"{"vcpus":"two"}"#, 400, "'vcpus' must be an integer"),
+            (#"{"vcpus":-1}"#, 400, "cpus must be between"),
+            (#"{"memoryMiB":99999999}"#, 400, "memory must be between"),
+            (#"{"group":"nowhere"}"#, 404, "no group named"),
+            (#"{"backend":"nowhere"}"#, 404, "no backend named"),
+            (#"{"storagePool":"missing-pool"}"#, 404, "pool"),
+        ])
     func badInput(body: String, status: Int, message: String) async throws {
         try await TestGateway.run { client, _ in
             let before = try await client.list("/api/v1/storage/pools/vmgate/volumes").count
@@ -134,11 +137,13 @@ struct NativeMachineTests {
             _ = try await client.json(.post, "/api/v1/machines/s1/actions/poweroff")
             _ = try await client.json(.get, "/api/v1/machines/s1/screenshot", expect: .conflict)
 
-            let snap = try await client.json(.post, "/api/v1/machines/s1/snapshots", json: #"{"name":"first"}"#, expect: .created)
+            let snap = try await client.json(
+                .post, "/api/v1/machines/s1/snapshots", json: #"{"name":"first"}"#, expect: .created)
             #expect(snap["name"] as? String == "first")
             #expect(try await client.list("/api/v1/machines/s1/snapshots").count == 1)
             _ = try await client.json(.get, "/api/v1/machines/s1/snapshots/first")
-            _ = try await client.json(.post, "/api/v1/machines/s1/snapshots", json: #"{"name":"first"}"#, expect: .conflict)
+            _ = try await client.json(
+                .post, "/api/v1/machines/s1/snapshots", json: #"{"name":"first"}"#, expect: .conflict)
             _ = try await client.json(.post, "/api/v1/machines/s1/snapshots/first/revert")
             _ = try await client.json(.post, "/api/v1/machines/s1/snapshots/other/revert", expect: .notFound)
             #expect(try await client.send(.delete, "/api/v1/machines/s1/snapshots/first").status == .noContent)

@@ -14,7 +14,8 @@ struct ConfigurationTests {
         let files = try FileManager.default.contentsOfDirectory(atPath: examples.path).filter { $0.hasSuffix(".yaml") }
         #expect(!files.isEmpty)
         for file in files {
-            let config = try ConfigurationLoader.load(path: examples.appendingPathComponent(file).path, environment: [:])
+            let config = try ConfigurationLoader.load(
+                path: examples.appendingPathComponent(file).path, environment: [:])
             #expect(!config.backends.isEmpty, "\(file)")
         }
     }

@@ -55,7 +55,10 @@ struct MountAndMetricsTests {
             _ = try await client.json(.get, "/api/v1/machines/ghost", expect: .notFound)
             let (_, body, _) = try await client.send(.get, "/metrics")
             let text = String(buffer: body)
-            #expect(text.contains(#"vmgate_http_requests_total{dialect="native",route="/api/v1/machines",method="GET",status="200"}"#))
+            #expect(
+                text.contains(
+                    #"vmgate_http_requests_total{dialect="native",route="/api/v1/machines",method="GET",status="200"}"#)
+            )
             #expect(text.contains(#"status="404""#))
             #expect(text.contains("vmgate_http_request_duration_seconds"))
             #expect(text.contains(#"vmgate_backend_call_duration_seconds_count{backend="local",operation="machines"}"#))

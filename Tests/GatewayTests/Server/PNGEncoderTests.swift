@@ -20,7 +20,8 @@ struct PNGEncoderTests {
         #expect(png.count > (width * 3 + 1) * height)
     }
 
-    @Test("anything else is rejected", arguments: [Array("P3\n1 1\n255\n0 0 0".utf8), Array("P6\n2 2\n255\n".utf8), []])
+    @Test(
+        "anything else is rejected", arguments: [Array("P3\n1 1\n255\n0 0 0".utf8), Array("P6\n2 2\n255\n".utf8), []])
     func reject(bytes: [UInt8]) {
         #expect(throws: (any Error).self) { try PNGEncoder.png(fromPPM: bytes) }
     }

@@ -1,7 +1,7 @@
 import Foundation
+import GatewayTestSupport
 import Hummingbird
 import HummingbirdTesting
-import GatewayTestSupport
 import Testing
 
 @testable import Gateway

@@ -55,7 +55,8 @@ extension CometDialect {
         switch member {
         case .live(let machine):
             if machine.state.isActive, !force {
-                throw SpecError.conflict("VM '\(machine.name)' is \(machine.state.rawValue); power it off first or use force")
+                throw SpecError.conflict(
+                    "VM '\(machine.name)' is \(machine.state.rawValue); power it off first or use force")
             }
             try await fleet.deleteMachine(machine.id, options: DeleteOptions(removeOwnedDisks: true, force: true))
             await removeLeftovers(of: machine)

@@ -10,7 +10,8 @@ extension CometDialect {
 
     /// The cluster called `name`, or `notFound`.
     func cluster(_ name: String) throws -> Group {
-        guard let group = fleet.groups.group(name), group.name == name, group.options[Self.clusterOption] == "true" else {
+        guard let group = fleet.groups.group(name), group.name == name, group.options[Self.clusterOption] == "true"
+        else {
             throw SpecError.notFound("cluster '\(name)' not found")
         }
         return group
@@ -20,7 +21,8 @@ extension CometDialect {
     func members(of cluster: Group) async throws -> [CometMember] {
         let list = await fleet.machines(group: cluster.name)
         if !list.warnings.isEmpty, list.machines.isEmpty {
-            throw SpecError.unavailable("cannot list the VMs of cluster '\(cluster.name)': " + list.warnings.joined(separator: "; "))
+            throw SpecError.unavailable(
+                "cannot list the VMs of cluster '\(cluster.name)': " + list.warnings.joined(separator: "; "))
         }
         let live = list.machines.map(CometMember.live)
         let released = try await self.released.records(cluster: cluster.name).map(CometMember.released)
@@ -64,7 +66,9 @@ extension CometDialect {
         var screenshot: String?
         switch member {
         case .live(let machine):
-            (cpus, memoryKiB, uuid, template) = (machine.vcpus, machine.memoryKiB, machine.uuid, machine.metadata.template)
+            (cpus, memoryKiB, uuid, template) = (
+                machine.vcpus, machine.memoryKiB, machine.uuid, machine.metadata.template
+            )
             let capable = (try? fleet.backends.backend(machine.backend))?.capabilities.contains(.screenshots) ?? false
             if machine.state == .running, capable { screenshot = link + "/screenshot" }
         case .released(let record):
@@ -72,7 +76,8 @@ extension CometDialect {
         }
         return CometVM(
             name: member.name, cluster: cluster, state: member.state, memory: memoryKiB / 1024, cpus: cpus,
-            screenshot: CometNullable(screenshot), uuid: uuid, host: member.backend, template: template, released: member.isReleased,
+            screenshot: CometNullable(screenshot), uuid: uuid, host: member.backend, template: template,
+            released: member.isReleased,
             console: link + "/console", storages: link + "/storages", snapshots: link + "/snapshots", href: link,
             actions: ["start", "poweroff", "shutdown", "reset", "stop"])
     }
@@ -81,25 +86,29 @@ extension CometDialect {
         var counts: [String: Int] = [:]
         for member in members { counts[member.state, default: 0] += 1 }
         let state =
-            if members.isEmpty { "empty" }
-            else if counts["running"] == members.count { "running" }
-            else if counts["shutoff"] == members.count { "shutoff" }
-            else { "partial" }
+            if members.isEmpty { "empty" } else if counts["running"] == members.count {
+                "running"
+            } else if counts["shutoff"] == members.count { "shutoff" } else { "partial" }
         return CometCluster(
-            name: cluster.name, template: cluster.template, size: cluster.size, backends: cluster.backends, state: state,
+            name: cluster.name, template: cluster.template, size: cluster.size, backends: cluster.backends,
+            state: state,
             counts: counts,
             vms: members.map { CometVMSummary(name: $0.name, state: $0.state, href: vmLink(cluster.name, $0.name)) },
             href: clusterLink(cluster.name), actions: ["start", "stop"])
     }
 
     func wire(_ task: TaskRecord) -> CometTask {
-        CometTask(id: task.id, status: task.status.rawValue, message: task.message, target: task.target, progress: task.progress)
+        CometTask(
+            id: task.id, status: task.status.rawValue, message: task.message, target: task.target,
+            progress: task.progress)
     }
 
     /// `?force=true` or a `{"force": true}` body.
     func forceRequested(_ request: Request, context: GatewayContext) async throws -> Bool {
         if let raw = request.uri.queryParameters["force"] {
-            guard let value = Bool(String(raw).lowercased()) else { throw SpecError.invalid("force must be true or false") }
+            guard let value = Bool(String(raw).lowercased()) else {
+                throw SpecError.invalid("force must be true or false")
+            }
             return value
         }
         return try await JSONWire.decode(CometDeleteOptions.self, from: request, context: context).force ?? false

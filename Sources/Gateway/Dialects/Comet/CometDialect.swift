@@ -1,8 +1,8 @@
 public import DialectKit
 import GatewayCore
 import HTTPTypes
-import Spec
 public import Hummingbird
+import Spec
 
 /// The Project Comet REST API (Kimchi conventions: collections GET/POST, resources
 /// GET/PUT/DELETE, actions as `POST <resource>/<action>`), at `/comet` by default.

@@ -21,7 +21,8 @@ struct CometError: HTTPResponseError {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        try JSONWire.response(CometErrorBody(code: Int(status.code), reason: error.message, failures: failures), status: status)
+        try JSONWire.response(
+            CometErrorBody(code: Int(status.code), reason: error.message, failures: failures), status: status)
     }
 }
 

@@ -47,7 +47,8 @@ extension CometDialect {
             let active = members.filter(\.isActive).map(\.name)
             if !active.isEmpty, !force {
                 throw SpecError.conflict(
-                    "cluster '\(group.name)' has running VMs (\(active.joined(separator: ", "))); stop them or use force")
+                    "cluster '\(group.name)' has running VMs (\(active.joined(separator: ", "))); stop them or use force"
+                )
             }
             let outcome = await forEach(members) { member in
                 try await delete(member, force: true)
@@ -77,7 +78,9 @@ extension CometDialect {
         try validate(size: size)
         if let template = body.template { _ = try await fleet.requireTemplate(template) }
         var backends = body.backends ?? body.backend.map { [$0] } ?? Array(fleet.backends.names.prefix(1))
-        if let backend = body.backend, body.backends != nil, !backends.contains(backend) { backends.insert(backend, at: 0) }
+        if let backend = body.backend, body.backends != nil, !backends.contains(backend) {
+            backends.insert(backend, at: 0)
+        }
         try validate(backends: backends)
         let group = Group(
             name: body.name, backends: backends, template: body.template, size: size, placement: .roundRobin,
@@ -104,13 +107,17 @@ extension CometDialect {
     private func validate(backends: [String]) throws {
         guard !backends.isEmpty else { throw SpecError.invalid("a cluster needs at least one backend") }
         for backend in backends {
-            do { _ = try fleet.backends.backend(backend) } catch { throw SpecError.invalid("unknown backend '\(backend)'") }
+            do { _ = try fleet.backends.backend(backend) } catch {
+                throw SpecError.invalid("unknown backend '\(backend)'")
+            }
         }
     }
 
     static func timeout(_ options: CometStopOptions) throws -> Double {
         let timeout = options.timeout ?? 30
-        guard (0...3600).contains(timeout) else { throw SpecError.invalid("timeout must be between 0 and 3600 seconds") }
+        guard (0...3600).contains(timeout) else {
+            throw SpecError.invalid("timeout must be between 0 and 3600 seconds")
+        }
         return timeout
     }
 
@@ -161,7 +168,8 @@ extension CometDialect {
         let names = failures.map { "\($0.name): \($0.reason)" }.joined(separator: "; ")
         let kind = SpecError.classify(HTTPError(status)).error.kind
         return CometError(
-            status: status, SpecError(kind, "\(action) failed on \(failures.count) VM(s) of cluster '\(cluster)': \(names)"),
+            status: status,
+            SpecError(kind, "\(action) failed on \(failures.count) VM(s) of cluster '\(cluster)': \(names)"),
             failures: failures)
     }
 }

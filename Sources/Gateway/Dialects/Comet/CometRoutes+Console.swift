@@ -35,7 +35,8 @@ extension CometDialect {
             }
             guard let location else {
                 throw SpecError.unsupported(
-                    "VM '\(vm)' has no \(wanted.map { "\($0) " } ?? "")console reachable through host '\(machine.backend)'")
+                    "VM '\(vm)' has no \(wanted.map { "\($0) " } ?? "")console reachable through host '\(machine.backend)'"
+                )
             }
             return try JSONWire.response(links, status: .temporaryRedirect, headers: [.location: location])
         }
@@ -68,7 +69,9 @@ extension CometDialect {
             if let listen, loopback.contains(listen) { return nil }
             return remoteHost
         }
-        if let listen, !listen.isEmpty, listen != "0.0.0.0", listen != "::" { return listen.contains(":") ? "[\(listen)]" : listen }
+        if let listen, !listen.isEmpty, listen != "0.0.0.0", listen != "::" {
+            return listen.contains(":") ? "[\(listen)]" : listen
+        }
         return "localhost"
     }
 }

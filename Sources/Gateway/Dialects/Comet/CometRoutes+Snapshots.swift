@@ -9,7 +9,8 @@ extension CometDialect {
         routes.get("/cluster/:name/vms/:vm/snapshots") { _, context in
             let (group, vm) = try clusterAndVM(context)
             let machine = try await liveMachine(vm, of: group)
-            return try JSONWire.response(try await fleet.snapshots(of: machine.id).map { wire($0, cluster: group.name, vm: vm) })
+            return try JSONWire.response(
+                try await fleet.snapshots(of: machine.id).map { wire($0, cluster: group.name, vm: vm) })
         }
         routes.post("/cluster/:name/vms/:vm/snapshots") { request, context in
             let (group, vm) = try clusterAndVM(context)

@@ -12,7 +12,9 @@ extension CometDialect {
         }
         routes.get("/storagepools/:pool") { request, context in
             try JSONWire.response(
-                wire(try await fleet.storagePool(try context.parameters.require("pool"), backend: backendParameter(request))))
+                wire(
+                    try await fleet.storagePool(
+                        try context.parameters.require("pool"), backend: backendParameter(request))))
         }
         for action in ["activate", "deactivate"] {
             routes.post("/storagepools/:pool/\(action)") { request, context in
@@ -47,13 +49,17 @@ extension CometDialect {
         }
         routes.get("/tasks/:id") { _, context in
             let id = try context.parameters.require("id")
-            guard let task = try await fleet.store.task(id: id) else { throw SpecError.notFound("task '\(id)' not found") }
+            guard let task = try await fleet.store.task(id: id) else {
+                throw SpecError.notFound("task '\(id)' not found")
+            }
             return try JSONWire.response(wire(task))
         }
     }
 
     /// Validates a volume request and starts the task that creates (or imports) it.
-    private func createVolume(_ body: CometCreateVolume, inPool pool: String, backend: String?) async throws -> TaskRecord {
+    private func createVolume(_ body: CometCreateVolume, inPool pool: String, backend: String?) async throws
+        -> TaskRecord
+    {
         try NameRules.validate(body.name, what: "volume name")
         switch (body.capacity, body.url) {
         case (.some, .some): throw SpecError.invalid("specify only one of 'capacity' and 'url'")
@@ -95,7 +101,8 @@ extension CometDialect {
         return CometStorageVolume(
             name: volume.name, state: users.isEmpty ? "unmapped" : "mapped",
             host: users.first?.backend ?? "", vms: users.map(\.id), zpool: volume.pool, target: "",
-            capacity: volume.capacityBytes, allocation: volume.allocationBytes, format: volume.format, path: volume.path,
+            capacity: volume.capacityBytes, allocation: volume.allocationBytes, format: volume.format,
+            path: volume.path,
             href: environment.link("/storagepools/\(volume.pool)/storagevolumes/\(volume.name)"))
     }
 

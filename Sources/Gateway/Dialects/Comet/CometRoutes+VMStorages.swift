@@ -30,7 +30,9 @@ extension CometDialect {
             let updated = try await fleet.attachDisk(attachment, to: machine.id)
             try await saveRecord(CometStorageRecord(pool: body.pool, vol: body.vol), vm: machine.id)
             let member = CometMember.live(updated)
-            guard let storage = try await storages(of: member, cluster: group.name).first(where: { $0.zvol == body.vol }) else {
+            guard
+                let storage = try await storages(of: member, cluster: group.name).first(where: { $0.zvol == body.vol })
+            else {
                 throw SpecError.unavailable("volume '\(body.vol)' was attached but is not listed on VM '\(vm)'")
             }
             return try JSONWire.response(storage, status: .created, headers: [.location: storage.href])
@@ -38,7 +40,8 @@ extension CometDialect {
         routes.get("/cluster/:name/vms/:vm/storages/:zvol") { _, context in
             let (group, vm) = try clusterAndVM(context)
             return try JSONWire.response(
-                try await storage(try context.parameters.require("zvol"), of: try await member(vm, of: group), cluster: group.name))
+                try await storage(
+                    try context.parameters.require("zvol"), of: try await member(vm, of: group), cluster: group.name))
         }
         routes.post("/cluster/:name/vms/:vm/storages/:zvol/unmap") { _, context in
             let (group, vm) = try clusterAndVM(context)
@@ -49,7 +52,9 @@ extension CometDialect {
                 throw SpecError.conflict("storage '\(zvol)' is not mapped to VM '\(vm)'")
             }
             let updated = try await fleet.detachDisk(target: target, from: machine.id)
-            if let pool = current.pool { try await saveRecord(CometStorageRecord(pool: pool, vol: current.zvol), vm: machine.id) }
+            if let pool = current.pool {
+                try await saveRecord(CometStorageRecord(pool: pool, vol: current.zvol), vm: machine.id)
+            }
             return try JSONWire.response(try await storage(current.zvol, of: .live(updated), cluster: group.name))
         }
         routes.delete("/cluster/:name/vms/:vm/storages/:zvol") { _, context in
@@ -86,7 +91,8 @@ extension CometDialect {
         var list = disks.map { disk in
             let zvol = disk.volume ?? disk.target
             return CometStorage(
-                zvol: zvol, dev: CometNullable(disk.target), pool: disk.pool, path: disk.path, type: disk.device, state: "mapped",
+                zvol: zvol, dev: CometNullable(disk.target), pool: disk.pool, path: disk.path, type: disk.device,
+                state: "mapped",
                 capacity: disk.capacityBytes, href: base + zvol)
         }
         let decoder = JSONDecoder()
@@ -96,7 +102,8 @@ extension CometDialect {
             guard !list.contains(where: { $0.zvol == record.vol && $0.pool == record.pool }) else { continue }
             list.append(
                 CometStorage(
-                    zvol: record.vol, dev: CometNullable(nil), pool: record.pool, path: nil, type: "disk", state: "unmapped", capacity: nil,
+                    zvol: record.vol, dev: CometNullable(nil), pool: record.pool, path: nil, type: "disk",
+                    state: "unmapped", capacity: nil,
                     href: base + record.vol))
         }
         return list

@@ -26,11 +26,14 @@ extension CometDialect {
             let (group, vm) = try clusterAndVM(context)
             let body = try await JSONWire.decode(CometUpdateVM.self, from: request, context: context)
             if let name = body.name, name != vm { throw SpecError.invalid("renaming a VM is not supported") }
-            if let memory = body.memory, memory <= 0 { throw SpecError.invalid("memory must be a positive number of MB") }
+            if let memory = body.memory, memory <= 0 {
+                throw SpecError.invalid("memory must be a positive number of MB")
+            }
             var machine = try await liveMachine(vm, of: group)
             if body.cpus != nil || body.memory != nil {
                 guard machine.state == .shutoff else {
-                    throw SpecError.conflict("VM '\(vm)' is \(machine.state.rawValue); shut it off to change cpus or memory")
+                    throw SpecError.conflict(
+                        "VM '\(vm)' is \(machine.state.rawValue); shut it off to change cpus or memory")
                 }
                 machine = try await fleet.updateMachine(
                     machine.id, MachineUpdate(vcpus: body.cpus, memoryKiB: body.memory.map { $0 * 1024 }))
@@ -63,7 +66,8 @@ extension CometDialect {
         routes.post("/cluster/:name/vms/:vm/stop") { request, context in
             let (group, vm) = try clusterAndVM(context)
             let options = try await JSONWire.decode(CometStopOptions.self, from: request, context: context)
-            let result = try await stop(try await member(vm, of: group), cluster: group.name, timeout: Self.timeout(options))
+            let result = try await stop(
+                try await member(vm, of: group), cluster: group.name, timeout: Self.timeout(options))
             return try JSONWire.response(wire(result, cluster: group.name))
         }
     }

@@ -20,10 +20,12 @@ enum IMAuth {
         if header.hasPrefix("Basic "), let data = Data(base64Encoded: String(header.dropFirst(6))),
             let pair = String(data: data, encoding: .utf8), let colon = pair.firstIndex(of: ":")
         {
-            return [[
-                "type": "InfrastructureManager", "username": String(pair[..<colon]),
-                "password": String(pair[pair.index(after: colon)...]),
-            ]]
+            return [
+                [
+                    "type": "InfrastructureManager", "username": String(pair[..<colon]),
+                    "password": String(pair[pair.index(after: colon)...]),
+                ]
+            ]
         }
         let text = header.replacingOccurrences(of: "\\\\n", with: "\n")
         var result: [[String: String]] = []
@@ -73,14 +75,16 @@ enum IMAuth {
             throw IMFailure(401, "No authentication data provided")
         }
         if header.hasPrefix("Bearer ") {
-            throw IMFailure(401, "Token (OIDC) authentication is not supported by this server; use username and password")
+            throw IMFailure(
+                401, "Token (OIDC) authentication is not supported by this server; use username and password")
         }
         let all = entries(header)
         guard let im = all.first(where: { $0["type"] == "InfrastructureManager" }) else {
             throw IMFailure(401, "Invalid authentication data: no InfrastructureManager entry")
         }
         guard let user = im["username"], !user.isEmpty, let password = im["password"] else {
-            throw IMFailure(401, "Invalid authentication data: the InfrastructureManager entry needs username and password")
+            throw IMFailure(
+                401, "Invalid authentication data: the InfrastructureManager entry needs username and password")
         }
         if !users.isEmpty {
             guard let expected = users[user], matches(expected, password) else {

@@ -40,13 +40,15 @@ extension IMDialect {
         let cloud = recipes.filter { Self.isCloudInit($0.configure.recipes, tool: $0.tool) }
         for other in recipes where !Self.isCloudInit(other.configure.recipes, tool: other.tool) {
             plan.ok = false
-            plan.log += "\(stamp) VM \(vm): configure '\(other.configure.name)' is not cloud-init; vmgate cannot run Ansible recipes, not applied.\n"
+            plan.log +=
+                "\(stamp) VM \(vm): configure '\(other.configure.name)' is not cloud-init; vmgate cannot run Ansible recipes, not applied.\n"
         }
         if let first = cloud.first {
             plan.userData = Self.userData(first.configure.recipes ?? "")
             plan.source = first.configure.name
             if cloud.count > 1 {
-                plan.log += "\(stamp) VM \(vm): only the first cloud-init recipe ('\(first.configure.name)') is used; \(cloud.count - 1) more ignored.\n"
+                plan.log +=
+                    "\(stamp) VM \(vm): only the first cloud-init recipe ('\(first.configure.name)') is used; \(cloud.count - 1) more ignored.\n"
             }
         }
         return plan
@@ -54,7 +56,9 @@ extension IMDialect {
 
     /// Makes the seed volume of a VM about to be created on `backend` (passed to the machine as
     /// its CD-ROM, so it is there from the first boot).
-    func prepareSeed(_ plan: IMRecipePlan, machineName: String, system: String, vm: Int, backend: String) async -> IMContextOutcome {
+    func prepareSeed(_ plan: IMRecipePlan, machineName: String, system: String, vm: Int, backend: String) async
+        -> IMContextOutcome
+    {
         var outcome = IMContextOutcome(ok: plan.ok, message: plan.log)
         guard let userData = plan.userData else { return outcome }
         let stamp = ISO8601DateFormatter().string(from: Date())
@@ -63,10 +67,12 @@ extension IMDialect {
                 name: "\(machineName)-cidata.iso", backend: backend, userData: userData,
                 metaData: "instance-id: \(machineName)\nlocal-hostname: \(system)-\(vm)\n")
             outcome.seed = seed.volume
-            outcome.message += "\(stamp) VM \(vm): cloud-init recipe '\(plan.source)' delivered as NoCloud seed \(seed.volume) (CD-ROM).\n"
+            outcome.message +=
+                "\(stamp) VM \(vm): cloud-init recipe '\(plan.source)' delivered as NoCloud seed \(seed.volume) (CD-ROM).\n"
             if !seed.written {
                 outcome.ok = false
-                outcome.message += "\(stamp) VM \(vm): the seed volume is not on a local path; its contents could not be written.\n"
+                outcome.message +=
+                    "\(stamp) VM \(vm): the seed volume is not on a local path; its contents could not be written.\n"
             }
         } catch {
             outcome.ok = false
@@ -77,14 +83,17 @@ extension IMDialect {
 
     /// Contextualizes an existing VM again (reconfigure): rewrites its seed, or attaches a new one
     /// when the backend can attach disks (it takes effect at the next boot).
-    func contextualize(_ vm: IMVM, in infrastructure: IMInfrastructure, document: RADLDocument) async -> IMContextOutcome {
+    func contextualize(_ vm: IMVM, in infrastructure: IMInfrastructure, document: RADLDocument) async
+        -> IMContextOutcome
+    {
         let plan = recipePlan(system: vm.system.id, vm: vm.id, document: document)
         var outcome = IMContextOutcome(ok: plan.ok, message: plan.log, seed: vm.seed)
         guard let userData = plan.userData, let id = vm.machine else { return outcome }
         let stamp = ISO8601DateFormatter().string(from: Date())
         do {
             let machine = try await fleet.machine(id)
-            let metaData = "instance-id: \(machine.name)-\(Int(Date().timeIntervalSince1970))\nlocal-hostname: \(vm.system.id)-\(vm.id)\n"
+            let metaData =
+                "instance-id: \(machine.name)-\(Int(Date().timeIntervalSince1970))\nlocal-hostname: \(vm.system.id)-\(vm.id)\n"
             let iso = try await SeedISO.make(userData: userData, metaData: metaData)
             var written: Bool
             if let seed = vm.seed {
@@ -93,23 +102,27 @@ extension IMDialect {
                 written = SeedISO.write(iso, to: volume.path)
             } else {
                 let seed = try await createSeed(
-                    name: "\(machine.name)-cidata.iso", backend: machine.backend, userData: userData, metaData: metaData)
+                    name: "\(machine.name)-cidata.iso", backend: machine.backend, userData: userData, metaData: metaData
+                )
                 outcome.seed = seed.volume
                 written = seed.written
                 let parts = seed.volume.split(separator: "/", maxSplits: 1).map(String.init)
                 do {
                     _ = try await fleet.attachDisk(
-                        DiskAttachment(pool: parts[0], volume: parts[1], live: false, persistent: true, cdrom: true), to: id)
+                        DiskAttachment(pool: parts[0], volume: parts[1], live: false, persistent: true, cdrom: true),
+                        to: id)
                 } catch {
                     await deleteSeed(seed.volume, backend: machine.backend)
                     outcome.seed = nil
                     throw error
                 }
             }
-            outcome.message += "\(stamp) VM \(vm.id): cloud-init recipe '\(plan.source)' delivered as NoCloud seed \(outcome.seed ?? "") (CD-ROM); the guest reads it at its next boot.\n"
+            outcome.message +=
+                "\(stamp) VM \(vm.id): cloud-init recipe '\(plan.source)' delivered as NoCloud seed \(outcome.seed ?? "") (CD-ROM); the guest reads it at its next boot.\n"
             if !written {
                 outcome.ok = false
-                outcome.message += "\(stamp) VM \(vm.id): the seed volume is not on a local path; its contents could not be written.\n"
+                outcome.message +=
+                    "\(stamp) VM \(vm.id): the seed volume is not on a local path; its contents could not be written.\n"
             }
         } catch {
             outcome.ok = false
@@ -127,7 +140,8 @@ extension IMDialect {
     /// Recipe text with the common indentation of its lines removed (RADL recipes are often indented).
     static func userData(_ recipe: String) -> String {
         let lines = recipe.split(separator: "\n", omittingEmptySubsequences: false)
-        let indent = lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        let indent =
+            lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
             .map { $0.prefix { $0 == " " }.count }.min() ?? 0
         return lines.map { String($0.dropFirst(min(indent, $0.prefix { $0 == " " }.count))) }.joined(separator: "\n")
             .trimmingCharacters(in: .newlines) + "\n"
@@ -151,6 +165,8 @@ extension IMDialect {
     func deleteSeed(_ seed: String, backend: String?) async {
         let parts = seed.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return }
-        try? await fleet.onPool(parts[0], backend: backend, "deleteVolume") { try await $0.deleteVolume(named: parts[1], inPool: parts[0]) }
+        try? await fleet.onPool(parts[0], backend: backend, "deleteVolume") {
+            try await $0.deleteVolume(named: parts[1], inPool: parts[0])
+        }
     }
 }

@@ -6,19 +6,24 @@ import Spec
 extension IMDialect {
     /// Deploys the `deploy` sentences of `document` into an infrastructure; returns the new VM
     /// ids. On failure the VMs created by this call are removed again.
-    func addResources(_ document: RADLDocument, to infrastructure: IMInfrastructure, contextualize: Bool) async throws -> [Int] {
+    func addResources(_ document: RADLDocument, to infrastructure: IMInfrastructure, contextualize: Bool) async throws
+        -> [Int]
+    {
         try document.validate(known: infrastructure.document)
         let merged = infrastructure.document.merging(document)
         var created: [IMVM] = []
         do {
             for deploy in document.deploys where deploy.count > 0 {
-                guard deploy.count <= 100 else { throw IMFailure(400, "deploy \(deploy.system) asks for more than 100 VMs") }
+                guard deploy.count <= 100 else {
+                    throw IMFailure(400, "deploy \(deploy.system) asks for more than 100 VMs")
+                }
                 guard let system = merged.system(deploy.system) else {
                     throw IMFailure(400, "deploy names undefined system '\(deploy.system)'")
                 }
                 let request = try await machineRequest(system, merged, infrastructure)
                 for id in try await repository.reserveVMs(infrastructure.id, count: deploy.count) {
-                    created.append(try await deployVM(id, system, request, infrastructure, merged, contextualize: contextualize))
+                    created.append(
+                        try await deployVM(id, system, request, infrastructure, merged, contextualize: contextualize))
                 }
             }
         } catch {
@@ -134,7 +139,9 @@ extension IMDialect {
         var path = Substring(url)
         if let scheme = url.range(of: "://") { path = url[scheme.upperBound...] }
         let parts = path.split(separator: "/").map(String.init)
-        guard let last = parts.last, !last.isEmpty else { throw IMFailure(400, "disk.0.image.url '\(url)' names no image") }
+        guard let last = parts.last, !last.isEmpty else {
+            throw IMFailure(400, "disk.0.image.url '\(url)' names no image")
+        }
         if (try? await fleet.store.template(named: last)) != nil { return last }
         if parts.count >= (url.contains("://") ? 3 : 2) {
             let pool = parts[parts.count - 2]
@@ -142,7 +149,8 @@ extension IMDialect {
                 let name = "img-\(pool)-\(last)"
                 try NameRules.validate(name, what: "image template name")
                 if try await fleet.store.template(named: name) == nil {
-                    try await fleet.store.saveTemplate(Template(name: name, disks: [TemplateDisk(index: 0, pool: pool, volume: last)]))
+                    try await fleet.store.saveTemplate(
+                        Template(name: name, disks: [TemplateDisk(index: 0, pool: pool, volume: last)]))
                 }
                 return name
             }

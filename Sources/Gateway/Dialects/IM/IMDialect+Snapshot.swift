@@ -9,12 +9,15 @@ extension IMDialect {
     /// (flattened, with `qemu-img convert`) into a new volume `image_name` of the same pool and
     /// returns `vmgate://<host>/<pool>/<image_name>`, usable as `disk.0.image.url`; otherwise takes
     /// a libvirt snapshot of the machine and returns `vmgate://<host>/<backend>/<machine>/snapshots/<name>`.
-    func snapshot(_ vm: IMVM, of infrastructure: IMInfrastructure, request: Request, disk: String) async throws -> String {
+    func snapshot(_ vm: IMVM, of infrastructure: IMInfrastructure, request: Request, disk: String) async throws
+        -> String
+    {
         guard let name = request.uri.queryParameters["image_name"].map(String.init), !name.isEmpty else {
             throw IMFailure(400, "image_name is mandatory")
         }
         try NameRules.validate(name, what: "image_name")
-        let autoDelete = try IMWire.flag(request.uri.queryParameters["auto_delete"], default: false, name: "auto_delete")
+        let autoDelete = try IMWire.flag(
+            request.uri.queryParameters["auto_delete"], default: false, name: "auto_delete")
         guard let id = vm.machine else { throw IMFailure(400, "VM \(vm.id) was never created") }
         let machine = try await fleet.machine(id)
         let disks = machine.disks.filter { $0.device == "disk" }
@@ -37,7 +40,9 @@ extension IMDialect {
                 }
                 throw error
             }
-            try await record(IMSnapshot(machine: id, name: name, autoDelete: autoDelete, image: "\(pool)/\(name)"), in: infrastructure)
+            try await record(
+                IMSnapshot(machine: id, name: name, autoDelete: autoDelete, image: "\(pool)/\(name)"),
+                in: infrastructure)
             return "vmgate://\(host)/\(pool)/\(name)"
         }
         let snapshot = try await fleet.createSnapshot(
@@ -66,7 +71,8 @@ extension IMDialect {
     static func run(_ tool: String, _ arguments: [String]) async throws {
         let outcome = try await ChildProcess.run(tool, arguments)
         guard outcome.status == 0 else {
-            throw SpecError.unavailable("\((tool as NSString).lastPathComponent) failed: \(outcome.errorOutput.prefix(300))")
+            throw SpecError.unavailable(
+                "\((tool as NSString).lastPathComponent) failed: \(outcome.errorOutput.prefix(300))")
         }
     }
 }

@@ -74,7 +74,9 @@ extension IMDialect {
                 system.set("net_interface.\(index).mac", .string(nic.mac))
             }
             for (index, disk) in machine.disks.filter({ $0.device == "disk" }).enumerated() {
-                if let bytes = disk.capacityBytes { system.set("disk.\(index).size", .number(Double(bytes / 1_048_576), unit: "M")) }
+                if let bytes = disk.capacityBytes {
+                    system.set("disk.\(index).size", .number(Double(bytes / 1_048_576), unit: "M"))
+                }
                 system.set("disk.\(index).device", .string(disk.target))
             }
         }
@@ -96,6 +98,8 @@ extension IMDialect {
     /// The VM's machine, nil if it no longer exists.
     func machine(of vm: IMVM) async throws -> Machine? {
         guard let id = vm.machine else { return nil }
-        do { return try await fleet.machine(id) } catch let error as SpecError where error.kind == .notFound { return nil }
+        do { return try await fleet.machine(id) } catch let error as SpecError where error.kind == .notFound {
+            return nil
+        }
     }
 }

@@ -1,7 +1,7 @@
 public import DialectKit
 import Foundation
-import HTTPTypes
 import GatewayCore
+import HTTPTypes
 public import Hummingbird
 import Spec
 

@@ -97,8 +97,12 @@ actor IMRepository {
 
     /// Changes an infrastructure atomically and returns it.
     @discardableResult
-    func update(_ id: String, _ change: @Sendable (inout IMInfrastructure) throws -> Void) async throws -> IMInfrastructure {
-        guard var infrastructure = try await loaded()[id] else { throw IMFailure(404, "Invalid infrastructure ID: \(id)") }
+    func update(_ id: String, _ change: @Sendable (inout IMInfrastructure) throws -> Void) async throws
+        -> IMInfrastructure
+    {
+        guard var infrastructure = try await loaded()[id] else {
+            throw IMFailure(404, "Invalid infrastructure ID: \(id)")
+        }
         try change(&infrastructure)
         try await save(infrastructure)
         return infrastructure

@@ -1,7 +1,7 @@
 import DialectKit
 import Foundation
-import HTTPTypes
 import GatewayCore
+import HTTPTypes
 import Hummingbird
 import Spec
 
@@ -12,7 +12,8 @@ extension IMDialect {
             var infrastructures = try await repository.list(owner: caller.user)
             if let filter = request.uri.queryParameters["filter"].map(String.init), !filter.isEmpty {
                 // IM filters the list with a regular expression over each infrastructure's RADL.
-                guard let pattern = try? NSRegularExpression(pattern: filter, options: [.dotMatchesLineSeparators]) else {
+                guard let pattern = try? NSRegularExpression(pattern: filter, options: [.dotMatchesLineSeparators])
+                else {
                     throw IMFailure(400, "Invalid filter regular expression: \(filter)")
                 }
                 infrastructures = infrastructures.filter { infrastructure in
@@ -21,7 +22,8 @@ extension IMDialect {
                 }
             }
             let uris = infrastructures.map { infrastructureURI(request, $0.id) }
-            return try IMWire.respond(request, .list(uris), defaultType: "text/uri-list", field: "uri-list", listField: "uri")
+            return try IMWire.respond(
+                request, .list(uris), defaultType: "text/uri-list", field: "uri-list", listField: "uri")
         }
         routes.post("/infrastructures") { request, context in
             let caller = try caller(request)
@@ -34,7 +36,8 @@ extension IMDialect {
         routes.get("/infrastructures/:id") { request, context in
             let infrastructure = try await owned(try context.parameters.require("id"), by: try caller(request))
             let uris = infrastructure.vms.map { vmURI(request, infrastructure.id, $0.id) }
-            return try IMWire.respond(request, .list(uris), defaultType: "text/uri-list", field: "uri-list", listField: "uri")
+            return try IMWire.respond(
+                request, .list(uris), defaultType: "text/uri-list", field: "uri-list", listField: "uri")
         }
         routes.post("/infrastructures/:id") { request, context in
             let infrastructure = try await owned(try context.parameters.require("id"), by: try caller(request))
@@ -71,7 +74,9 @@ extension IMDialect {
         guard let raw, !raw.isEmpty else { return nil }
         var ids: [Int] = []
         for part in raw.split(separator: ",") {
-            guard let id = Int(part.trimmingCharacters(in: .whitespaces)) else { throw IMFailure(400, "Incorrect vm_list format.") }
+            guard let id = Int(part.trimmingCharacters(in: .whitespaces)) else {
+                throw IMFailure(400, "Incorrect vm_list format.")
+            }
             ids.append(id)
         }
         return ids
@@ -96,7 +101,9 @@ extension IMDialect {
             _ = try await addResources(document, to: infrastructure, contextualize: true)
         } catch {
             // Nothing half-created: undo whatever was deployed.
-            if let partial = try? await repository.get(id) { try? await destroy(partial) } else {
+            if let partial = try? await repository.get(id) {
+                try? await destroy(partial)
+            } else {
                 try? await fleet.groups.delete(groupName)
             }
             throw error

@@ -1,7 +1,7 @@
 import DialectKit
 import Foundation
-import HTTPTypes
 import GatewayCore
+import HTTPTypes
 import Hummingbird
 import Spec
 
@@ -10,7 +10,8 @@ extension IMDialect {
         routes.get("/infrastructures/:id/vms/:vm") { request, context in
             let infrastructure = try await owned(try context.parameters.require("id"), by: try caller(request))
             let vm = try vm(try context.parameters.require("vm"), of: infrastructure)
-            return try IMWire.respond(request, .radl(info(vm, infrastructure, try await machine(of: vm))), field: "radl")
+            return try IMWire.respond(
+                request, .radl(info(vm, infrastructure, try await machine(of: vm))), field: "radl")
         }
         routes.get("/infrastructures/:id/vms/:vm/:property") { request, context in
             let infrastructure = try await owned(try context.parameters.require("id"), by: try caller(request))
@@ -41,7 +42,9 @@ extension IMDialect {
             let infrastructure = try await owned(try context.parameters.require("id"), by: try caller(request))
             _ = try IMWire.flag(request.uri.queryParameters["context"], default: true, name: "context")
             let raw = try context.parameters.require("vm")
-            let vms = try raw.split(separator: ",").map { try vm(String($0).trimmingCharacters(in: .whitespaces), of: infrastructure) }
+            let vms = try raw.split(separator: ",").map {
+                try vm(String($0).trimmingCharacters(in: .whitespaces), of: infrastructure)
+            }
             guard !vms.isEmpty else { throw IMFailure(400, "No VM ID given") }
             for vm in vms { try await undeploy(vm) }
             let removed = Set(vms.map(\.id))
@@ -68,21 +71,26 @@ extension IMDialect {
         routes.put("/infrastructures/:id/vms/:vm/disks/:disk/snapshot") { request, context in
             let infrastructure = try await owned(try context.parameters.require("id"), by: try caller(request))
             let vm = try vm(try context.parameters.require("vm"), of: infrastructure)
-            let url = try await snapshot(vm, of: infrastructure, request: request, disk: try context.parameters.require("disk"))
+            let url = try await snapshot(
+                vm, of: infrastructure, request: request, disk: try context.parameters.require("disk"))
             return JSONWire.bytes(Array(url.utf8), contentType: "text/plain")
         }
     }
 
     /// Applies `cpu.count` and `memory.size` of the RADL's system (powering the machine off and on
     /// again when it runs) and returns the VM's new RADL.
-    func alter(_ vm: IMVM, of infrastructure: IMInfrastructure, with document: RADLDocument) async throws -> RADLDocument {
+    func alter(_ vm: IMVM, of infrastructure: IMInfrastructure, with document: RADLDocument) async throws
+        -> RADLDocument
+    {
         guard let system = document.systems.first(where: { !$0.reference }) else {
             throw IMFailure(400, "The RADL must contain a system with the features to change")
         }
         guard let id = vm.machine else { throw IMFailure(400, "VM \(vm.id) was never created") }
         var update = MachineUpdate()
         if let cpus = system.lowerBound("cpu.count") { update.vcpus = Int(cpus.rounded(.up)) }
-        if let memory = Self.bytes(system, "memory.size") { update.memoryKiB = max(16, Int((memory / 1_048_576).rounded(.up))) * 1024 }
+        if let memory = Self.bytes(system, "memory.size") {
+            update.memoryKiB = max(16, Int((memory / 1_048_576).rounded(.up))) * 1024
+        }
         if update.touchesHardware {
             let before = try await fleet.machine(id)
             let wasActive = before.state.isActive

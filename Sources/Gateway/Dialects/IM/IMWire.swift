@@ -1,7 +1,7 @@
 import DialectKit
 import Foundation
-import HTTPTypes
 import GatewayCore
+import HTTPTypes
 import Hummingbird
 import Spec
 
@@ -33,7 +33,8 @@ struct IMFailure: Error, HTTPResponseError {
         let accept = IMWire.mediaTypes(request.headers[.accept])
         if accept.contains("application/json") {
             let body: [String: Any] = ["message": message, "code": Int(status.code)]
-            let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
+            let data = try JSONSerialization.data(
+                withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
             return JSONWire.bytes(data, status: status)
         }
         if accept.contains("text/html") {
@@ -54,7 +55,6 @@ struct IMFailure: Error, HTTPResponseError {
         return JSONWire.bytes(Array(message.utf8), status: status, contentType: "text/plain; charset=utf-8")
     }
 }
-
 
 /// What a successful answer carries, before content negotiation.
 enum IMOutput {
@@ -88,7 +88,8 @@ enum IMWire {
     ) throws -> Response {
         let accept = mediaTypes(request.headers[.accept])
         for type in accept.isEmpty ? [defaultType] : accept {
-            if type == "application/json" || type == "application/*" || (type == defaultType && defaultType == "application/json")
+            if type == "application/json" || type == "application/*"
+                || (type == defaultType && defaultType == "application/json")
                 || (defaultType == "application/json" && (type == "*/*"))
             {
                 return try json(output, field: field, listField: listField, headers: extra)
@@ -102,15 +103,20 @@ enum IMWire {
                 case .list(let values): text = values.joined(separator: "\n")
                 case .radl(let document): text = document.text
                 case .json(let value):
-                    text = String(decoding: (try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed])) ?? Data(), as: UTF8.self)
+                    text = String(
+                        decoding: (try? JSONSerialization.data(withJSONObject: value, options: [.fragmentsAllowed]))
+                            ?? Data(), as: UTF8.self)
                 }
-                return JSONWire.bytes(Array(text.utf8), headers: extra, contentType: plainList ? "text/plain" : defaultType)
+                return JSONWire.bytes(
+                    Array(text.utf8), headers: extra, contentType: plainList ? "text/plain" : defaultType)
             }
         }
         throw IMFailure(415, "Unsupported Accept Media Types: \(accept.joined(separator: ","))")
     }
 
-    private static func json(_ output: IMOutput, field: String?, listField: String?, headers: HTTPFields) throws -> Response {
+    private static func json(_ output: IMOutput, field: String?, listField: String?, headers: HTTPFields) throws
+        -> Response
+    {
         var value: Any
         switch output {
         case .text(let text): value = text

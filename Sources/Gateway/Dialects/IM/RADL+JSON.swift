@@ -10,7 +10,9 @@ enum RADLJSON {
         do { object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
             throw RADLError(message: "body is not valid JSON", line: 1, column: 1)
         }
-        guard let items = object as? [Any] else { throw RADLError(message: "RADL JSON must be an array of objects", line: 1, column: 1) }
+        guard let items = object as? [Any] else {
+            throw RADLError(message: "RADL JSON must be an array of objects", line: 1, column: 1)
+        }
         var document = RADLDocument()
         for (index, item) in items.enumerated() {
             let line = index + 1
@@ -22,28 +24,36 @@ enum RADLJSON {
             case "configure":
                 guard let id = aspect["id"] as? String else { throw missing("id", index) }
                 document.configures.append(
-                    RADLConfigure(name: id, recipes: reference ? nil : aspect["recipes"] as? String, reference: reference, line: line))
+                    RADLConfigure(
+                        name: id, recipes: reference ? nil : aspect["recipes"] as? String, reference: reference,
+                        line: line))
             case "deploy":
                 guard let system = aspect["system"] as? String else { throw missing("system", index) }
                 guard let count = aspect["vm_number"] as? Int, count >= 0 else { throw missing("vm_number", index) }
-                document.deploys.append(RADLDeploy(system: system, count: count, cloud: aspect["cloud"] as? String, line: line))
+                document.deploys.append(
+                    RADLDeploy(system: system, count: count, cloud: aspect["cloud"] as? String, line: line))
             case "contextualize":
                 var context = RADLContextualize(line: line)
                 context.maxTime = aspect["max_time"] as? Int
-                if let options = aspect["options"] as? [String: Any] { context.options = try features(options, depth: 0, line: line) }
+                if let options = aspect["options"] as? [String: Any] {
+                    context.options = try features(options, depth: 0, line: line)
+                }
                 for raw in aspect["items"] as? [[String: Any]] ?? [] {
                     guard let system = raw["system"] as? String, let configure = raw["configure"] as? String else {
                         throw missing("system/configure", index)
                     }
-                    context.items.append(.init(system: system, configure: configure, step: raw["step"] as? Int,
-                        tool: raw["ctxt_tool"] as? String, line: line))
+                    context.items.append(
+                        .init(
+                            system: system, configure: configure, step: raw["step"] as? Int,
+                            tool: raw["ctxt_tool"] as? String, line: line))
                 }
                 document.contextualize = context
             case "network", "system", "description", "ansible":
                 guard let id = aspect["id"] as? String, !id.isEmpty else { throw missing("id", index) }
                 var parsed = RADLAspect(kind: kind, id: id, reference: reference, line: line)
                 if !reference {
-                    parsed.features = try features(aspect.filter { $0.key != "class" && $0.key != "id" }, depth: 0, line: line)
+                    parsed.features = try features(
+                        aspect.filter { $0.key != "class" && $0.key != "id" }, depth: 0, line: line)
                 }
                 switch kind {
                 case "network": document.networks.append(parsed)
@@ -63,7 +73,9 @@ enum RADLJSON {
     }
 
     private static func features(_ object: [String: Any], depth: Int, line: Int) throws(RADLError) -> [RADLFeature] {
-        guard depth < RADLParser.maxDepth else { throw RADLError(message: "features nested too deeply", line: line, column: 1) }
+        guard depth < RADLParser.maxDepth else {
+            throw RADLError(message: "features nested too deeply", line: line, column: 1)
+        }
         var result: [RADLFeature] = []
         for key in object.keys.sorted() {
             let value = object[key]!
@@ -71,18 +83,26 @@ enum RADLJSON {
                 for soft in softs {
                     let weight = (soft["weight"] as? NSNumber)?.doubleValue ?? 0
                     let inner = try features(soft["items"] as? [String: Any] ?? [:], depth: depth + 1, line: line)
-                    result.append(RADLFeature("soft", "soft", .features([RADLFeature("weight", "=", .number(weight, unit: nil))] + inner)))
+                    result.append(
+                        RADLFeature(
+                            "soft", "soft", .features([RADLFeature("weight", "=", .number(weight, unit: nil))] + inner))
+                    )
                 }
             } else if key.hasSuffix("_min"), let number = value as? NSNumber {
-                result.append(RADLFeature(String(key.dropLast(4)), ">=", .number(number.doubleValue, unit: nil), line: line))
+                result.append(
+                    RADLFeature(String(key.dropLast(4)), ">=", .number(number.doubleValue, unit: nil), line: line))
             } else if key.hasSuffix("_max"), let number = value as? NSNumber {
-                result.append(RADLFeature(String(key.dropLast(4)), "<=", .number(number.doubleValue, unit: nil), line: line))
+                result.append(
+                    RADLFeature(String(key.dropLast(4)), "<=", .number(number.doubleValue, unit: nil), line: line))
             } else if let list = value as? [Any] {
-                if let strings = list as? [String], key.hasSuffix("image.url") || key.hasSuffix("additional_dns_names") {
+                if let strings = list as? [String], key.hasSuffix("image.url") || key.hasSuffix("additional_dns_names")
+                {
                     result.append(RADLFeature(key, "=", .list(strings), line: line))
                 } else {
                     for element in list {
-                        result.append(RADLFeature(key, "contains", try scalar(element, key: key, depth: depth, line: line), line: line))
+                        result.append(
+                            RADLFeature(
+                                key, "contains", try scalar(element, key: key, depth: depth, line: line), line: line))
                     }
                 }
             } else {
@@ -112,7 +132,11 @@ enum RADLJSON {
         for aspect in document.ansibles + document.networks + document.systems { result.append(simple(aspect)) }
         for configure in document.configures {
             var object: [String: Any] = ["class": "configure", "id": configure.name]
-            if configure.reference { object["reference"] = true } else { object["recipes"] = configure.recipes ?? NSNull() }
+            if configure.reference {
+                object["reference"] = true
+            } else {
+                object["recipes"] = configure.recipes ?? NSNull()
+            }
             result.append(object)
         }
         for deploy in document.deploys {
@@ -183,6 +207,7 @@ enum RADLJSON {
 
     /// The document as JSON bytes.
     static func data(_ document: RADLDocument) -> Data {
-        (try? JSONSerialization.data(withJSONObject: simple(document), options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("[]".utf8)
+        (try? JSONSerialization.data(withJSONObject: simple(document), options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data("[]".utf8)
     }
 }

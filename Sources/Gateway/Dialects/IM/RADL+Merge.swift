@@ -5,7 +5,11 @@ extension RADLDocument {
         var result = self
         func merge(_ mine: inout [RADLAspect], _ theirs: [RADLAspect]) {
             for aspect in theirs where !aspect.reference {
-                if let index = mine.firstIndex(where: { $0.id == aspect.id }) { mine[index] = aspect } else { mine.append(aspect) }
+                if let index = mine.firstIndex(where: { $0.id == aspect.id }) {
+                    mine[index] = aspect
+                } else {
+                    mine.append(aspect)
+                }
             }
         }
         merge(&result.descriptions, other.descriptions)
@@ -21,9 +25,12 @@ extension RADLDocument {
         }
         if let context = other.contextualize {
             var merged = result.contextualize ?? RADLContextualize(line: context.line)
-            merged.maxTime = max(merged.maxTime ?? 0, context.maxTime ?? 0) == 0 ? nil : max(merged.maxTime ?? 0, context.maxTime ?? 0)
+            merged.maxTime =
+                max(merged.maxTime ?? 0, context.maxTime ?? 0) == 0
+                ? nil : max(merged.maxTime ?? 0, context.maxTime ?? 0)
             merged.options += context.options.filter { option in !merged.options.contains { $0.name == option.name } }
-            for item in context.items where !merged.items.contains(where: { $0.system == item.system && $0.configure == item.configure }) {
+            for item in context.items
+            where !merged.items.contains(where: { $0.system == item.system && $0.configure == item.configure }) {
                 merged.items.append(item)
             }
             result.contextualize = merged

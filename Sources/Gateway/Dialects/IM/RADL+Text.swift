@@ -24,7 +24,8 @@ extension RADLDocument {
         }
         for item in contextualize?.items ?? [] {
             guard hasSystem(item.system) else {
-                throw RADLError(message: "contextualize names undefined system '\(item.system)'", line: item.line, column: 1)
+                throw RADLError(
+                    message: "contextualize names undefined system '\(item.system)'", line: item.line, column: 1)
             }
             guard configure(item.configure) != nil || known?.configure(item.configure) != nil else {
                 throw RADLError(
@@ -32,10 +33,12 @@ extension RADLDocument {
             }
         }
         for system in systems where !system.reference {
-            for feature in system.features where feature.name.hasPrefix("net_interface.") && feature.name.hasSuffix(".connection") {
+            for feature in system.features
+            where feature.name.hasPrefix("net_interface.") && feature.name.hasSuffix(".connection") {
                 guard let network = feature.value.text, hasNetwork(network) else {
                     throw RADLError(
-                        message: "\(feature.name) of system '\(system.id)' names undefined network '\(feature.value.text ?? "")'",
+                        message:
+                            "\(feature.name) of system '\(system.id)' names undefined network '\(feature.value.text ?? "")'",
                         line: feature.line, column: 1)
                 }
             }
@@ -58,7 +61,8 @@ extension RADLFeature {
         switch value {
         case .features(let inner) where op == "soft":
             let weight = inner.first { $0.name == "weight" }?.value.text ?? "0"
-            return "soft \(weight) (\n" + inner.filter { $0.name != "weight" }.map(\.text).joined(separator: " and\n") + "\n)"
+            return "soft \(weight) (\n" + inner.filter { $0.name != "weight" }.map(\.text).joined(separator: " and\n")
+                + "\n)"
         case .features(let inner):
             return "\(name) contains (\n" + inner.map(\.text).joined(separator: " and\n") + "\n)"
         case .string(let text):

@@ -140,7 +140,8 @@ struct RADLLexer {
                 }
                 return token(.word(word))
             }
-            throw RADLError(message: "unexpected character '\(scalar.escaped(asASCII: true))'", line: line, column: column)
+            throw RADLError(
+                message: "unexpected character '\(scalar.escaped(asASCII: true))'", line: line, column: column)
         }
     }
 

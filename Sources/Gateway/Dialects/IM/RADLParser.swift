@@ -26,7 +26,8 @@ struct RADLParser {
 
     private func fail(_ expected: String, _ token: RADLToken? = nil) -> RADLError {
         let token = token ?? current
-        return RADLError(message: "expected \(expected), found \(token.display)", line: token.line, column: token.column)
+        return RADLError(
+            message: "expected \(expected), found \(token.display)", line: token.line, column: token.column)
     }
 
     private mutating func expect(_ kind: RADLToken.Kind, _ what: String) throws(RADLError) {
@@ -121,7 +122,8 @@ struct RADLParser {
             _ = take()
             switch current.kind {
             case .string(let text): result.options.append(RADLFeature(name, op, .string(text), line: optionLine))
-            case .number(let value): result.options.append(RADLFeature(name, op, .number(value, unit: nil), line: optionLine))
+            case .number(let value):
+                result.options.append(RADLFeature(name, op, .number(value, unit: nil), line: optionLine))
             default: throw fail("a string or a number")
             }
             _ = take()
@@ -131,7 +133,8 @@ struct RADLParser {
             let system = try identifier("a system name")
             guard isWord("configure") else { throw fail("'configure'") }
             _ = take()
-            var item = RADLContextualize.Item(system: system, configure: try identifier("a configure name"), line: itemLine)
+            var item = RADLContextualize.Item(
+                system: system, configure: try identifier("a configure name"), line: itemLine)
             if isWord("step") {
                 _ = take()
                 item.step = try integer("a step number")
@@ -166,7 +169,9 @@ struct RADLParser {
             try expect(.lparen, "'(' after soft \(weight)")
             let inner = try features(depth: depth + 1)
             try expect(.rparen, "')' closing soft block")
-            return RADLFeature("soft", "soft", .features([RADLFeature("weight", "=", .number(Double(weight), unit: nil))] + inner), line: start.line)
+            return RADLFeature(
+                "soft", "soft", .features([RADLFeature("weight", "=", .number(Double(weight), unit: nil))] + inner),
+                line: start.line)
         }
         let name = try identifier("a feature name")
         if isWord("contains") {

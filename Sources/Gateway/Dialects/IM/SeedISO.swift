@@ -18,10 +18,13 @@ enum SeedISO {
         }
         let outcome = try await ChildProcess.run(
             tool,
-            ["-output", output.path, "-volid", "cidata", "-joliet", "-rock", "-quiet",
-                dir.appendingPathComponent("user-data").path, dir.appendingPathComponent("meta-data").path])
+            [
+                "-output", output.path, "-volid", "cidata", "-joliet", "-rock", "-quiet",
+                dir.appendingPathComponent("user-data").path, dir.appendingPathComponent("meta-data").path,
+            ])
         guard outcome.status == 0 else {
-            throw SpecError.unavailable("\(tool) failed with status \(outcome.status): \(outcome.errorOutput.prefix(300))")
+            throw SpecError.unavailable(
+                "\(tool) failed with status \(outcome.status): \(outcome.errorOutput.prefix(300))")
         }
         return try Data(contentsOf: output)
     }
@@ -36,7 +39,9 @@ enum SeedISO {
 
     /// Writes the image over a local volume file; false when the path is not local/writable.
     static func write(_ iso: Data, to path: String) -> Bool {
-        guard FileManager.default.isWritableFile(atPath: path), let handle = FileHandle(forWritingAtPath: path) else { return false }
+        guard FileManager.default.isWritableFile(atPath: path), let handle = FileHandle(forWritingAtPath: path) else {
+            return false
+        }
         defer { try? handle.close() }
         do {
             try handle.seek(toOffset: 0)

@@ -32,7 +32,8 @@ final class ISOInspector: Sendable {
     /// Distribution, version and bootability from a list of 2048-byte volume descriptors.
     static func interpret(_ descriptors: [[UInt8]]) -> ISOInfo {
         guard let primary = descriptors.first(where: { $0[0] == 1 }) else { return .unknown }
-        let volumeID = String(decoding: primary[40..<72], as: UTF8.self).trimmingCharacters(in: .whitespaces.union(.controlCharacters))
+        let volumeID = String(decoding: primary[40..<72], as: UTF8.self).trimmingCharacters(
+            in: .whitespaces.union(.controlCharacters))
         let bootable = descriptors.contains { descriptor in
             descriptor[0] == 0 && descriptor[7..<39].starts(with: "EL TORITO SPECIFICATION".utf8)
         }
@@ -49,7 +50,9 @@ final class ISOInspector: Sendable {
     ]
 
     /// Architecture words that look like versions (`x86_64`) and are removed before parsing.
-    private static let architectures = ["x86_64", "amd64", "aarch64", "arm64", "i386", "i686", "ppc64le", "s390x", "x86"]
+    private static let architectures = [
+        "x86_64", "amd64", "aarch64", "arm64", "i386", "i686", "ppc64le", "s390x", "x86",
+    ]
 
     /// Distribution and version from a volume identifier such as `Ubuntu-Server 22.04.3 LTS amd64`:
     /// the first run of numeric words after the architecture is removed (`RHEL-9-2-0` → `9.2`).

@@ -93,7 +93,8 @@ extension KimchiDialect {
         let range = Limits.memoryKiB
         guard megabytes >= range.lowerBound / 1024, megabytes <= range.upperBound / 1024 else {
             throw SpecError.invalid(
-                "\(what) must be between \(range.lowerBound / 1024) and \(range.upperBound / 1024) MB, not \(megabytes)")
+                "\(what) must be between \(range.lowerBound / 1024) and \(range.upperBound / 1024) MB, not \(megabytes)"
+            )
         }
         return megabytes * 1024
     }

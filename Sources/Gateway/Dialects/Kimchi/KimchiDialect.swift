@@ -50,7 +50,8 @@ public struct KimchiDialect: Dialect {
     private static func seconds(_ options: [String: String], _ key: String, default value: Double) throws -> Double {
         guard let raw = options[key] else { return value }
         guard let parsed = Double(raw), parsed >= 0, parsed <= 3600 else {
-            throw SpecError.invalid("kimchi option '\(key)' must be a number of seconds between 0 and 3600, not '\(raw)'")
+            throw SpecError.invalid(
+                "kimchi option '\(key)' must be a number of seconds between 0 and 3600, not '\(raw)'")
         }
         return parsed
     }

@@ -32,7 +32,8 @@ extension KimchiDialect {
         var extra: [String: String] = [:]
         if let icon = template.icon { extra[Self.iconKey] = icon }
         let request = try await fleet.preflight(
-            CreateMachineRequest(name: body.name, template: template.name, group: group, storagePool: pool, extra: extra))
+            CreateMachineRequest(
+                name: body.name, template: template.name, group: group, storagePool: pool, extra: extra))
         let name = request.name ?? ""
         let fleet = self.fleet
         let creation = Task { try await fleet.createMachine(request) }
@@ -58,7 +59,8 @@ extension KimchiDialect {
     }
 
     /// The result of `work` if it finishes within `limit`, else nil (the work goes on).
-    static func outcome<T: Sendable>(of work: Task<T, any Error>, within limit: Duration) async -> Result<T, any Error>? {
+    static func outcome<T: Sendable>(of work: Task<T, any Error>, within limit: Duration) async -> Result<T, any Error>?
+    {
         await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, any Error>?, Never>) in
             let once = ResumeOnce(continuation)
             Task { once.resume(await work.result) }

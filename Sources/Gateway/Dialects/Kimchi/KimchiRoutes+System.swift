@@ -19,11 +19,14 @@ extension KimchiDialect {
         }
         routes.get("/tasks/:id") { _, context in
             let id = try context.parameters.require("id")
-            guard let record = try await fleet.store.task(id: id) else { throw SpecError.notFound("no task with id '\(id)'") }
+            guard let record = try await fleet.store.task(id: id) else {
+                throw SpecError.notFound("no task with id '\(id)'")
+            }
             return try JSONWire.response(task(record))
         }
         routes.get("/config") { request, _ in
-            try JSONWire.response(KimchiConfig(http_port: Self.port(of: request), display_proxy_port: nil, version: "vmgate"))
+            try JSONWire.response(
+                KimchiConfig(http_port: Self.port(of: request), display_proxy_port: nil, version: "vmgate"))
         }
         routes.get("/config/capabilities") { _, _ in
             let backend = defaultBackend.flatMap { try? fleet.backends.backend($0) }

@@ -132,7 +132,8 @@ extension KimchiDialect {
     /// `invalid` unless volume `name` exists in `pool`.
     func requireVolume(_ name: String, inPool pool: String) async throws {
         try await requirePool(pool)
-        do { _ = try await fleet.volume(name, inPool: pool) } catch let error as SpecError where error.kind == .notFound {
+        do { _ = try await fleet.volume(name, inPool: pool) } catch let error as SpecError where error.kind == .notFound
+        {
             throw SpecError.invalid("storage volume '\(name)' does not exist in pool '\(pool)'")
         }
     }
@@ -141,7 +142,8 @@ extension KimchiDialect {
     /// pool, `pool/volume` or a volume of the default pool.
     func isoReference(_ cdrom: String) async throws -> String {
         guard !cdrom.contains("://") else {
-            throw SpecError.invalid("cdrom '\(cdrom)': streaming ISO images from URLs is not supported; use a storage volume")
+            throw SpecError.invalid(
+                "cdrom '\(cdrom)': streaming ISO images from URLs is not supported; use a storage volume")
         }
         let parts = cdrom.split(separator: "/").map(String.init)
         var pool: String?

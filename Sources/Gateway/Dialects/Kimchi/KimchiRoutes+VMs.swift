@@ -41,7 +41,9 @@ extension KimchiDialect {
             guard machine.state == .running else {
                 throw KimchiError(
                     status: .notFound,
-                    .notFound("unable to take a screenshot: VM '\(machine.name)' is \(Self.state(machine.state)), not running"))
+                    .notFound(
+                        "unable to take a screenshot: VM '\(machine.name)' is \(Self.state(machine.state)), not running"
+                    ))
             }
             try fleet.backends.backend(machine.backend).require(.screenshots, "screenshots")
             let file = try await screenshots.capture(machine, fleet: fleet)
@@ -60,7 +62,8 @@ extension KimchiDialect {
             let name = try context.parameters.require("action")
             guard let action = Self.vmActions[name] else {
                 throw SpecError.invalid(
-                    "unknown VM action '\(name)'; expected one of \(Self.vmActions.keys.sorted().joined(separator: ", "))")
+                    "unknown VM action '\(name)'; expected one of \(Self.vmActions.keys.sorted().joined(separator: ", "))"
+                )
             }
             let machine = try await fleet.perform(action, on: try context.parameters.require("name"))
             if machine.state != .running { screenshots.forget(machine.uuid) }
@@ -82,7 +85,8 @@ extension KimchiDialect {
         }
         var screenshot: String?
         if machine.state == .running, backend?.capabilities.contains(.screenshots) ?? false {
-            screenshot = screenshots.fresh(machine.uuid).map { environment.link("/screenshots/\($0)") }
+            screenshot =
+                screenshots.fresh(machine.uuid).map { environment.link("/screenshots/\($0)") }
                 ?? environment.link("/vms/\(reference(machine))/screenshot")
         }
         var icon = Self.icon(machine)

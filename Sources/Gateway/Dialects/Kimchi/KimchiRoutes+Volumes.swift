@@ -59,15 +59,21 @@ extension KimchiDialect {
             if action == "resize" {
                 let body = try await JSONWire.decode(KimchiResizeVolume.self, from: request, context: context)
                 let bytes = try Self.bytes(megabytes: body.size, what: "size")
-                record = try await fleet.tasks.start(kind: "volume.resize", target: target, message: "resizing '\(found.name)'") { _ in
+                record = try await fleet.tasks.start(
+                    kind: "volume.resize", target: target, message: "resizing '\(found.name)'"
+                ) { _ in
                     let resized = try await fleet.call(backend, "resizeVolume") {
                         try await $0.resizeVolume(named: found.name, inPool: found.pool, capacityBytes: bytes)
                     }
                     return "volume '\(found.name)' resized to \(resized.capacityBytes >> 20) MB"
                 }
             } else {
-                record = try await fleet.tasks.start(kind: "volume.wipe", target: target, message: "wiping '\(found.name)'") { _ in
-                    try await fleet.call(backend, "wipeVolume") { try await $0.wipeVolume(named: found.name, inPool: found.pool) }
+                record = try await fleet.tasks.start(
+                    kind: "volume.wipe", target: target, message: "wiping '\(found.name)'"
+                ) { _ in
+                    try await fleet.call(backend, "wipeVolume") {
+                        try await $0.wipeVolume(named: found.name, inPool: found.pool)
+                    }
                     return "volume '\(found.name)' wiped"
                 }
             }

@@ -58,7 +58,8 @@ final class KimchiStatsSampler: Sendable {
         entries.withLock { entries in
             guard var entry = entries[uuid] else {
                 let entry = Entry(
-                    sample: sample, rates: MachineRates(), netPeak: Self.peakFloor, ioPeak: Self.peakFloor, hasRates: false)
+                    sample: sample, rates: MachineRates(), netPeak: Self.peakFloor, ioPeak: Self.peakFloor,
+                    hasRates: false)
                 entries[uuid] = entry
                 return entry
             }

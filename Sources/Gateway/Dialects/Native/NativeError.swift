@@ -1,6 +1,6 @@
+import DialectKit
 import Foundation
 import Hummingbird
-import DialectKit
 import Spec
 
 /// The native API's error: `{"error": {"code": 404, "kind": "notFound", "message": "..."}}`.

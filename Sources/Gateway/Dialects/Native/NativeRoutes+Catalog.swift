@@ -18,7 +18,8 @@ extension NativeDialect {
                 headers: [.location: environment.link("/templates/\(template.name)")])
         }
         routes.get("/templates/:name") { _, context in
-            try JSONWire.response(NativeTemplate(try await fleet.requireTemplate(try context.parameters.require("name"))))
+            try JSONWire.response(
+                NativeTemplate(try await fleet.requireTemplate(try context.parameters.require("name"))))
         }
         routes.put("/templates/:name") { request, context in
             let name = try context.parameters.require("name")

@@ -36,7 +36,8 @@ extension NativeDialect {
             return try machineResponse(machine)
         }
         routes.delete("/machines/:id/snapshots/:snapshot") { _, context in
-            try await fleet.deleteSnapshot(try context.parameters.require("snapshot"), of: try context.parameters.require("id"))
+            try await fleet.deleteSnapshot(
+                try context.parameters.require("snapshot"), of: try context.parameters.require("id"))
             return Response(status: .noContent)
         }
         routes.post("/machines/:id/disks") { request, context in

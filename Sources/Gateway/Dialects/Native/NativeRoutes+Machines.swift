@@ -24,7 +24,8 @@ extension NativeDialect {
         }
         routes.delete("/machines/:id") { request, context in
             let keepDisks = request.uri.queryParameters["keepDisks"].map { $0 == "true" || $0 == "1" } ?? false
-            try await fleet.deleteMachine(try context.parameters.require("id"), options: DeleteOptions(removeOwnedDisks: !keepDisks))
+            try await fleet.deleteMachine(
+                try context.parameters.require("id"), options: DeleteOptions(removeOwnedDisks: !keepDisks))
             return Response(status: .noContent)
         }
         routes.post("/machines/:id/actions/:action") { _, context in
@@ -76,7 +77,9 @@ extension NativeDialect {
         }
         if body.tags != nil || body.lifetimeHours != nil || body.group != nil {
             if let group = body.group { _ = try fleet.groups.require(group) }
-            if let hours = body.lifetimeHours, hours < 0 { throw SpecError.invalid("lifetimeHours must not be negative") }
+            if let hours = body.lifetimeHours, hours < 0 {
+                throw SpecError.invalid("lifetimeHours must not be negative")
+            }
             machine = try await fleet.updateMetadata(machine?.id ?? id) { metadata in
                 if let tags = body.tags { metadata.tags = tags }
                 if let hours = body.lifetimeHours { metadata.lifetimeHours = hours }
@@ -88,7 +91,9 @@ extension NativeDialect {
     }
 
     static func nonNegative(_ raw: String, _ name: String) throws -> Int {
-        guard let value = Int(raw), value >= 0 else { throw SpecError.invalid("\(name) must be a non-negative integer") }
+        guard let value = Int(raw), value >= 0 else {
+            throw SpecError.invalid("\(name) must be a non-negative integer")
+        }
         return value
     }
 }

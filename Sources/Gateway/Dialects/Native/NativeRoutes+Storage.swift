@@ -26,7 +26,8 @@ extension NativeDialect {
         }
         routes.get("/storage/pools/:pool/volumes") { request, context in
             try JSONWire.response(
-                try await fleet.volumes(inPool: try context.parameters.require("pool"), backend: backendParameter(request)))
+                try await fleet.volumes(
+                    inPool: try context.parameters.require("pool"), backend: backendParameter(request)))
         }
         routes.post("/storage/pools/:pool/volumes") { request, context in
             let pool = try context.parameters.require("pool")
@@ -72,7 +73,8 @@ extension NativeDialect {
                 try await fleet.call(backend, "wipeVolume") { try await $0.wipeVolume(named: name, inPool: pool) }
                 return "volume '\(name)' wiped"
             }
-            return try JSONWire.response(task, status: .accepted, headers: [.location: environment.link("/tasks/\(task.id)")])
+            return try JSONWire.response(
+                task, status: .accepted, headers: [.location: environment.link("/tasks/\(task.id)")])
         }
     }
 

@@ -7,12 +7,15 @@ import Spec
 extension NativeDialect {
     func addSystemRoutes(to routes: RouteCollection<GatewayContext>) {
         routes.get("/tasks") { request, _ in
-            let limit = try request.uri.queryParameters["limit"].map { try Self.nonNegative(String($0), "limit") } ?? 100
+            let limit =
+                try request.uri.queryParameters["limit"].map { try Self.nonNegative(String($0), "limit") } ?? 100
             return try JSONWire.response(try await fleet.store.tasks(limit: limit))
         }
         routes.get("/tasks/:id") { _, context in
             let id = try context.parameters.require("id")
-            guard let task = try await fleet.store.task(id: id) else { throw SpecError.notFound("no task with id '\(id)'") }
+            guard let task = try await fleet.store.task(id: id) else {
+                throw SpecError.notFound("no task with id '\(id)'")
+            }
             return try JSONWire.response(task)
         }
         routes.get("/backends") { _, _ in

@@ -36,9 +36,11 @@ extension PoolManager {
 
     func save(_ request: OnDemandRequest) async {
         do {
-            try await fleet.store.setValue(try JSONEncoder().encode(request), namespace: Self.onDemandNamespace, key: request.id)
+            try await fleet.store.setValue(
+                try JSONEncoder().encode(request), namespace: Self.onDemandNamespace, key: request.id)
         } catch {
-            logger.warning("could not save on-demand request", metadata: ["request": "\(request.id)", "error": "\(error)"])
+            logger.warning(
+                "could not save on-demand request", metadata: ["request": "\(request.id)", "error": "\(error)"])
         }
     }
 
@@ -58,7 +60,9 @@ extension PoolManager {
         table.withLock { table in
             guard let request = table.requests[id] else { return nil }
             var ready: [String: [String]] = [:]
-            let vms = table.vms.values.filter { $0.request == id && $0.state == .running }.sorted { $0.hostname < $1.hostname }
+            let vms = table.vms.values.filter { $0.request == id && $0.state == .running }.sorted {
+                $0.hostname < $1.hostname
+            }
             var used = Set<String>()
             for item in request.items {
                 let mine = vms.filter { $0.pool == item.pool && !used.contains($0.hostname) }.prefix(item.count)
@@ -97,7 +101,9 @@ extension PoolManager {
                     $0.request == request.id && $0.pool == item.pool
                         && ($0.state == .pending || $0.state == .booting || $0.state == .running)
                 }.count
-                let pendingOthers = request.items.filter { $0.pool == item.pool && $0.name != item.name }.reduce(0) { $0 + $1.count }
+                let pendingOthers = request.items.filter { $0.pool == item.pool && $0.name != item.name }.reduce(0) {
+                    $0 + $1.count
+                }
                 let wanted = item.count + pendingOthers
                 guard have < wanted else { continue }
                 for _ in 0..<(wanted - have) {

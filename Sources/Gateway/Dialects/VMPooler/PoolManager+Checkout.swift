@@ -23,10 +23,14 @@ extension PoolManager {
     func checkout(_ request: [(name: String, count: Int)], requester: Requester?) async throws(CheckoutFailure)
         -> [(name: String, vm: PoolVM)]
     {
-        let candidates = Dictionary(request.map { ($0.name, pools(answering: $0.name)) }, uniquingKeysWith: { a, _ in a })
+        let candidates = Dictionary(
+            request.map { ($0.name, pools(answering: $0.name)) }, uniquingKeysWith: { a, _ in a })
         let unknown = candidates.filter(\.value.isEmpty).map(\.key).sorted()
         guard unknown.isEmpty else {
-            for name in unknown { Counter(label: "vmpooler_checkout_total", dimensions: [("pool", name), ("result", "invalid")]).increment() }
+            for name in unknown {
+                Counter(label: "vmpooler_checkout_total", dimensions: [("pool", name), ("result", "invalid")])
+                    .increment()
+            }
             throw .unknown(unknown)
         }
         let now = Date()
@@ -59,22 +63,25 @@ extension PoolManager {
             }
         }
         guard let taken else {
-            let short = request.first { name, count in
-                let pools = Set(candidates[name] ?? [])
-                return vms.filter { $0.state == .ready && pools.contains($0.pool) }.count < count
-            }?.name ?? request.first?.name ?? ""
+            let short =
+                request.first { name, count in
+                    let pools = Set(candidates[name] ?? [])
+                    return vms.filter { $0.state == .ready && pools.contains($0.pool) }.count < count
+                }?.name ?? request.first?.name ?? ""
             Counter(label: "vmpooler_checkout_total", dimensions: [("pool", short), ("result", "empty")]).increment()
             throw .exhausted(short)
         }
         for (_, vm) in taken {
-            Counter(label: "vmpooler_checkout_total", dimensions: [("pool", vm.pool), ("result", "success")]).increment()
+            Counter(label: "vmpooler_checkout_total", dimensions: [("pool", vm.pool), ("result", "success")])
+                .increment()
         }
         // Written behind the answer: the table already guarantees exclusivity, and the metadata
         // write (a domain redefinition) would otherwise dominate checkout latency. Each write reads
         // the VM's state at write time, so a later PUT can never be overwritten by this one.
         let hostnames = taken.map(\.vm.hostname)
         let events = taken.map { _, vm in
-            HistoryEvent(kind: "checkout", subject: vm.hostname, attributes: ["group": vm.pool, "user": vm.tags["user"] ?? ""])
+            HistoryEvent(
+                kind: "checkout", subject: vm.hostname, attributes: ["group": vm.pool, "user": vm.tags["user"] ?? ""])
         }
         Task {
             await persist(hostnames)

@@ -81,7 +81,9 @@ extension PoolManager {
                     switch settings.readiness {
                     case .running: return machine.state == .running ? vm : nil
                     case .tcp(let port):
-                        guard machine.state == .running, let ip = machine.nics.flatMap(\.addresses).first else { return nil }
+                        guard machine.state == .running, let ip = machine.nics.flatMap(\.addresses).first else {
+                            return nil
+                        }
                         return await TCPProbe.isOpen(host: ip, port: port, timeout: 0.5) ? vm : nil
                     }
                 }
@@ -98,7 +100,9 @@ extension PoolManager {
         }
         for hostname in timedOut {
             logger.warning("VM did not become ready in time; replacing it", metadata: ["vmgate.machine": "\(hostname)"])
-            modify(hostname) { $0.state = .completed; $0.destroyedAt = now }
+            modify(hostname) {
+                $0.state = .completed; $0.destroyedAt = now
+            }
         }
     }
 
@@ -121,8 +125,10 @@ extension PoolManager {
         let seconds = now.timeIntervalSince(vm.bootStartedAt ?? now)
         Timer(label: "vmpooler_boot_duration_seconds", dimensions: [("pool", vm.pool)], preferredDisplayUnit: .seconds)
             .recordSeconds(seconds)
-        try? await fleet.store.record(HistoryEvent(
-            kind: "boot", subject: vm.hostname, duration: seconds, attributes: ["group": vm.pool, "template": vm.template]))
+        try? await fleet.store.record(
+            HistoryEvent(
+                kind: "boot", subject: vm.hostname, duration: seconds,
+                attributes: ["group": vm.pool, "template": vm.template]))
         await persist(hostname)
     }
 
@@ -149,7 +155,8 @@ extension PoolManager {
     /// Starts destroying completed VMs.
     func startDestroys(_ group: inout DiscardingTaskGroup) {
         let doomed = table.withLock { table in
-            let names = table.vms.values.filter { $0.state == .completed && !table.busy.contains($0.hostname) }.map(\.hostname)
+            let names = table.vms.values.filter { $0.state == .completed && !table.busy.contains($0.hostname) }.map(
+                \.hostname)
             table.busy.formUnion(names)
             return names
         }
@@ -161,7 +168,8 @@ extension PoolManager {
         if let id = vm(hostname)?.machineID {
             do { try await fleet.deleteMachine(id) } catch let error as SpecError where error.kind == .notFound {
             } catch {
-                logger.warning("could not destroy VM; will retry", metadata: ["vmgate.machine": "\(id)", "error": "\(error)"])
+                logger.warning(
+                    "could not destroy VM; will retry", metadata: ["vmgate.machine": "\(id)", "error": "\(error)"])
                 return
             }
         }

@@ -9,7 +9,8 @@ extension PoolManager {
     /// rather than one batch per pass.
     func refill(_ group: inout DiscardingTaskGroup, taken: Set<String>) {
         let clones = reserveClones(taken: taken)
-        let templates = Dictionary(pools.compactMap { pool in pool.template.map { (pool.name, $0) } }, uniquingKeysWith: { a, _ in a })
+        let templates = Dictionary(
+            pools.compactMap { pool in pool.template.map { (pool.name, $0) } }, uniquingKeysWith: { a, _ in a })
         // On-demand requests are not held back by the task limit: someone is waiting for them.
         let onDemand = table.withLock { table in onDemandClones(&table, templates: templates, taken: taken) }
         for (vm, template) in onDemand { group.addTask { await self.clone(vm, template: template) } }
@@ -31,12 +32,14 @@ extension PoolManager {
             var clones: [(PoolVM, String)] = []
             // Like vmpooler's task_limit: at most this many clones in flight, so refilling never
             // starves request handling.
-            var budget = min(limit, settings.taskLimit - table.vms.values.filter { $0.state == .pending && $0.request == nil }.count)
+            var budget = min(
+                limit, settings.taskLimit - table.vms.values.filter { $0.state == .pending && $0.request == nil }.count)
             for pool in pools where budget > 0 {
                 guard let template = pool.template else { continue }
                 if let failure = table.failures[pool.name], failure.retryAt > now { continue }
                 let filling = table.vms.values.filter {
-                    $0.pool == pool.name && $0.request == nil && ($0.state == .pending || $0.state == .booting || $0.state == .ready)
+                    $0.pool == pool.name && $0.request == nil
+                        && ($0.state == .pending || $0.state == .booting || $0.state == .ready)
                 }.count
                 guard filling < pool.size else { continue }
                 for _ in 0..<min(pool.size - filling, budget) {
@@ -59,10 +62,14 @@ extension PoolManager {
         do {
             var extra = [PoolVM.stateKey: PoolVM.State.booting.rawValue]
             extra[PoolVM.requestKey] = vm.request
-            let request = CreateMachineRequest(name: vm.hostname, template: template, group: vm.pool, extra: extra, start: true)
+            let request = CreateMachineRequest(
+                name: vm.hostname, template: template, group: vm.pool, extra: extra, start: true)
             let machine = try await fleet.createMachine(request)
-            Timer(label: "vmpooler_clone_duration_seconds", dimensions: [("pool", vm.pool)], preferredDisplayUnit: .seconds)
-                .recordSeconds((ContinuousClock.now - started).seconds)
+            Timer(
+                label: "vmpooler_clone_duration_seconds", dimensions: [("pool", vm.pool)],
+                preferredDisplayUnit: .seconds
+            )
+            .recordSeconds((ContinuousClock.now - started).seconds)
             table.withLock { table in
                 table.busy.remove(vm.hostname)
                 table.failures[vm.pool] = nil
@@ -102,7 +109,10 @@ extension PoolManager {
             Counter(label: "vmpooler_clone_failures_total", dimensions: [("pool", vm.pool)]).increment()
             logger.warning(
                 "clone failed",
-                metadata: ["vmgate.machine": "\(vm.hostname)", "pool": "\(vm.pool)", "error": "\(error)", "retryIn": "\(retryAt)"])
+                metadata: [
+                    "vmgate.machine": "\(vm.hostname)", "pool": "\(vm.pool)", "error": "\(error)",
+                    "retryIn": "\(retryAt)",
+                ])
         }
     }
 
@@ -113,7 +123,9 @@ extension PoolManager {
         return table.withLock { table in
             var count = 0
             for (hostname, vm) in table.vms
-            where vm.pool == pool && vm.request == nil && (vm.state == .pending || vm.state == .booting || vm.state == .ready) {
+            where vm.pool == pool && vm.request == nil
+                && (vm.state == .pending || vm.state == .booting || vm.state == .ready)
+            {
                 table.vms[hostname]?.state = .completed
                 table.vms[hostname]?.destroyedAt = now
                 count += 1

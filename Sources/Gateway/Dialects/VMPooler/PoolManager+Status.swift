@@ -42,7 +42,8 @@ extension PoolManager {
         let sizes = Dictionary(uniqueKeysWithValues: pools.map { ($0.name, $0.size) })
         for (pool, count) in counts {
             for (state, value) in [
-                ("cloning", count.cloning), ("booting", count.booting), ("ready", count.ready), ("running", count.running),
+                ("cloning", count.cloning), ("booting", count.booting), ("ready", count.ready),
+                ("running", count.running),
                 ("completed", count.completed),
             ] {
                 Gauge(label: "vmpooler_vms", dimensions: [("pool", pool), ("state", state)]).record(value)

@@ -54,7 +54,9 @@ final class PoolManager: Sendable {
         let overrides = table.withLock { ($0.sizeOverrides, $0.templateOverrides) }
         return fleet.groups.all
             .filter { $0.options["vmpooler"] == "true" || settings.pools.contains($0.name) }
-            .map { Pool(group: $0, size: overrides.0[$0.name] ?? $0.size, template: overrides.1[$0.name] ?? $0.template) }
+            .map {
+                Pool(group: $0, size: overrides.0[$0.name] ?? $0.size, template: overrides.1[$0.name] ?? $0.template)
+            }
     }
 
     /// Pools a requested name stands for: the pool itself and every pool listing it as an alias.
@@ -104,7 +106,8 @@ final class PoolManager: Sendable {
                 current.apply(to: &metadata)
             }
         } catch {
-            logger.warning("could not persist vmpooler state", metadata: ["vmgate.machine": "\(id)", "error": "\(error)"])
+            logger.warning(
+                "could not persist vmpooler state", metadata: ["vmgate.machine": "\(id)", "error": "\(error)"])
         }
     }
 

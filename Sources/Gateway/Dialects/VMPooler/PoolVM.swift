@@ -91,7 +91,8 @@ struct PoolVM: Sendable, Hashable {
     /// Rebuilds the view from a machine found at start-up; nil when the machine is not a pooled VM.
     init?(adopting machine: Machine) {
         let metadata = machine.metadata
-        guard let raw = metadata.extra[Self.stateKey], let state = State(rawValue: raw), let pool = metadata.group else {
+        guard let raw = metadata.extra[Self.stateKey], let state = State(rawValue: raw), let pool = metadata.group
+        else {
             return nil
         }
         self.hostname = machine.name

@@ -70,14 +70,15 @@ struct SummaryReport {
             "boot": Self.overall(boot),
             "clone": Self.overall(clone),
             "tag": Self.tagJSON(overallTags),
-            "daily": .array(days.map { day in
-                [
-                    "date": .string(Self.dayString(day.date)),
-                    "boot": Self.daily(day.boot),
-                    "clone": Self.daily(day.clone),
-                    "tag": Self.tagJSON(day.tags.mapValues { $0.mapValues(\.count) }),
-                ]
-            }),
+            "daily": .array(
+                days.map { day in
+                    [
+                        "date": .string(Self.dayString(day.date)),
+                        "boot": Self.daily(day.boot),
+                        "clone": Self.daily(day.clone),
+                        "tag": Self.tagJSON(day.tags.mapValues { $0.mapValues(\.count) }),
+                    ]
+                }),
         ]
     }
 
@@ -106,11 +107,12 @@ struct SummaryReport {
     }
 
     private static func tagJSON(_ tags: [String: [String: Int]]) -> VMPoolerJSON {
-        .object(tags.mapValues { values in
-            var object = values.mapValues { VMPoolerJSON.int($0) }
-            object["total"] = .int(values.values.reduce(0, +))
-            return .object(object)
-        })
+        .object(
+            tags.mapValues { values in
+                var object = values.mapValues { VMPoolerJSON.int($0) }
+                object["total"] = .int(values.values.reduce(0, +))
+                return .object(object)
+            })
     }
 
     static func dayString(_ date: Date) -> String {

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
-private let systemConnect = Glibc.connect
+    import Glibc
+    private let systemConnect = Glibc.connect
 #elseif canImport(Darwin)
-import Darwin
-private let systemConnect = Darwin.connect
+    import Darwin
+    private let systemConnect = Darwin.connect
 #endif
 
 /// Checks whether a TCP port accepts connections (the `tcp:<port>` readiness check).
@@ -17,9 +17,9 @@ enum TCPProbe {
         var hints = addrinfo()
         hints.ai_flags = AI_NUMERICHOST
         #if canImport(Glibc)
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         #else
-        hints.ai_socktype = SOCK_STREAM
+            hints.ai_socktype = SOCK_STREAM
         #endif
         var result: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, String(port), &hints, &result) == 0, let info = result else { return false }

@@ -38,8 +38,10 @@ public struct StaticUserAuth: VMPoolerAuthProvider {
     public static func parse(_ option: String) throws -> [String: Entry] {
         var users: [String: Entry] = [:]
         for item in option.split(separator: ",") {
-            let parts = item.trimmingCharacters(in: .whitespaces).split(separator: ":", omittingEmptySubsequences: false)
-                .map(String.init)
+            let parts = item.trimmingCharacters(in: .whitespaces).split(
+                separator: ":", omittingEmptySubsequences: false
+            )
+            .map(String.init)
             guard parts.count == 3, !parts[0].isEmpty,
                 parts[2].count == 64, parts[2].allSatisfy({ $0.isHexDigit })
             else {

@@ -20,7 +20,8 @@ extension VMPoolerDialect {
                 "max_lifetime_upper_limit": .double(settings.maxLifetime),
             ]
             if let domain = settings.domain { config["domain"] = .string(domain) }
-            return try JSONWire.response(VMPoolerJSON.object(["ok": true, "pool_configuration": .array(pools), "config": .object(config)]))
+            return try JSONWire.response(
+                VMPoolerJSON.object(["ok": true, "pool_configuration": .array(pools), "config": .object(config)]))
         }
         routes.post("\(base)/config/poolsize") { request, context in
             try await requireConfigToken(request)
@@ -36,7 +37,8 @@ extension VMPoolerDialect {
                 }
             }
             guard invalid.isEmpty else {
-                throw VMPoolerError(.badRequest, "unknown pools or bad sizes", extra: ["not_configured": Self.strings(invalid)])
+                throw VMPoolerError(
+                    .badRequest, "unknown pools or bad sizes", extra: ["not_configured": Self.strings(invalid)])
             }
             let changed = await manager.override(sizes: sizes)
             return try JSONWire.response(["ok": true] as VMPoolerJSON, status: changed ? .created : .ok)
@@ -44,7 +46,9 @@ extension VMPoolerDialect {
         routes.delete("\(base)/config/poolsize/:pool") { request, context in
             try await requireConfigToken(request)
             let name = try context.parameters.require("pool")
-            guard let pool = manager.pools.first(where: { $0.name == name }) else { throw VMPoolerError.notFound("no pool '\(name)'") }
+            guard let pool = manager.pools.first(where: { $0.name == name }) else {
+                throw VMPoolerError.notFound("no pool '\(name)'")
+            }
             let changed = await manager.resetSize(name)
             let original = fleet.groups.group(name)?.size ?? pool.size
             return try JSONWire.response(
@@ -67,7 +71,8 @@ extension VMPoolerDialect {
                 }
             }
             guard invalid.isEmpty else {
-                throw VMPoolerError(.badRequest, "unknown pools or templates", extra: ["bad_templates": Self.strings(invalid)])
+                throw VMPoolerError(
+                    .badRequest, "unknown pools or templates", extra: ["bad_templates": Self.strings(invalid)])
             }
             let changed = await manager.override(templates: templates)
             return try JSONWire.response(["ok": true] as VMPoolerJSON, status: changed ? .created : .ok)
@@ -75,7 +80,9 @@ extension VMPoolerDialect {
         routes.delete("\(base)/config/pooltemplate/:pool") { request, context in
             try await requireConfigToken(request)
             let name = try context.parameters.require("pool")
-            guard let pool = manager.pools.first(where: { $0.name == name }) else { throw VMPoolerError.notFound("no pool '\(name)'") }
+            guard let pool = manager.pools.first(where: { $0.name == name }) else {
+                throw VMPoolerError.notFound("no pool '\(name)'")
+            }
             let changed = await manager.resetTemplate(name)
             var body: [String: VMPoolerJSON] = ["ok": true]
             body["template_before_reset"] = pool.template.map { .string($0) } ?? .null

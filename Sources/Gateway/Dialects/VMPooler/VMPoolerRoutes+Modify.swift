@@ -25,12 +25,15 @@ extension VMPoolerDialect {
                 let raw = body[key]
                 let value = (raw as? String).flatMap(Int.init) ?? (raw as? Int)
                 guard let value, value > 0 else {
-                    failures.append("You provided a lifetime (\(raw.map { "\($0)" } ?? "null")) but you must provide a positive number.")
+                    failures.append(
+                        "You provided a lifetime (\(raw.map { "\($0)" } ?? "null")) but you must provide a positive number."
+                    )
                     continue
                 }
                 guard Double(value) <= settings.maxLifetime else {
                     failures.append(
-                        "You provided a lifetime (\(value)) that exceeds the configured maximum of \(Self.number(settings.maxLifetime)).")
+                        "You provided a lifetime (\(value)) that exceeds the configured maximum of \(Self.number(settings.maxLifetime))."
+                    )
                     continue
                 }
                 lifetime = Double(value)
@@ -45,7 +48,8 @@ extension VMPoolerDialect {
             }
         }
         guard failures.isEmpty else {
-            throw VMPoolerError(.badRequest, failures.joined(separator: " "), extra: ["failure": .array(failures.map { .string($0) })])
+            throw VMPoolerError(
+                .badRequest, failures.joined(separator: " "), extra: ["failure": .array(failures.map { .string($0) })])
         }
         manager.modify(hostname) { vm in
             if let lifetime { vm.lifetimeHours = lifetime }
@@ -53,8 +57,10 @@ extension VMPoolerDialect {
         }
         await manager.persist(hostname)
         if let tags, !tags.isEmpty {
-            try? await fleet.store.record(HistoryEvent(
-                kind: Self.tagEvent, subject: hostname, attributes: tags.merging(["group": vm.pool]) { tag, _ in tag }))
+            try? await fleet.store.record(
+                HistoryEvent(
+                    kind: Self.tagEvent, subject: hostname,
+                    attributes: tags.merging(["group": vm.pool]) { tag, _ in tag }))
         }
         return try JSONWire.response(["ok": true] as VMPoolerJSON)
     }

@@ -28,7 +28,9 @@ extension VMPoolerDialect {
                 items.append(.init(name: name, pool: pool, count: count))
             }
             guard unknown.isEmpty else {
-                throw VMPoolerError(.notFound, "unknown pool(s): \(unknown.joined(separator: ", "))", extra: ["bad_templates": Self.strings(unknown)])
+                throw VMPoolerError(
+                    .notFound, "unknown pool(s): \(unknown.joined(separator: ", "))",
+                    extra: ["bad_templates": Self.strings(unknown)])
             }
             guard !items.isEmpty else { throw VMPoolerError.badRequest("request at least one VM") }
             let total = items.reduce(0) { $0 + $1.count }
@@ -36,7 +38,8 @@ extension VMPoolerDialect {
                 throw VMPoolerError(.forbidden, "requested \(total) VMs; at most \(settings.maxOnDemand) per request")
             }
             let record = OnDemandRequest(
-                id: id, items: items, status: .pending, createdAt: Date(), token: requester?.token, user: requester?.user,
+                id: id, items: items, status: .pending, createdAt: Date(), token: requester?.token,
+                user: requester?.user,
                 lifetimeHours: requester == nil ? settings.vmLifetime : settings.vmLifetimeAuth)
             guard await manager.submit(record) else { throw VMPoolerError(.conflict, "request '\(id)' already exists") }
             var answer: [String: VMPoolerJSON] = ["ok": true, "request_id": .string(id)]
@@ -48,7 +51,9 @@ extension VMPoolerDialect {
             guard let (record, ready) = manager.onDemand(id) else {
                 throw VMPoolerError.notFound("no request found for request_id '\(id)'")
             }
-            var answer: [String: VMPoolerJSON] = ["ok": true, "request_id": .string(id), "ready": .bool(record.status == .ready)]
+            var answer: [String: VMPoolerJSON] = [
+                "ok": true, "request_id": .string(id), "ready": .bool(record.status == .ready),
+            ]
             switch record.status {
             case .ready:
                 for (name, hosts) in ready {
@@ -58,7 +63,8 @@ extension VMPoolerDialect {
                 return try JSONWire.response(VMPoolerJSON.object(answer))
             case .failed:
                 answer["message"] = .string(
-                    "The request failed to provision instances within the configured ondemand request TTL of \(Self.number(settings.onDemandTTL)) seconds")
+                    "The request failed to provision instances within the configured ondemand request TTL of \(Self.number(settings.onDemandTTL)) seconds"
+                )
                 return try JSONWire.response(VMPoolerJSON.object(answer))
             case .deleted:
                 answer["message"] = "The request has been deleted"

@@ -27,7 +27,9 @@ extension VMPoolerDialect {
             let names = try context.parameters.require("hostname").split(separator: "+").map(String.init)
             var counts: [(name: String, count: Int)] = []
             for name in names {
-                if let index = counts.firstIndex(where: { $0.name == name }) { counts[index].count += 1 } else {
+                if let index = counts.firstIndex(where: { $0.name == name }) {
+                    counts[index].count += 1
+                } else {
                     counts.append((name, 1))
                 }
             }
@@ -57,7 +59,9 @@ extension VMPoolerDialect {
         }
     }
 
-    private func checkout(_ counts: [(name: String, count: Int)], request: Request, version: Version) async throws -> Response {
+    private func checkout(_ counts: [(name: String, count: Int)], request: Request, version: Version) async throws
+        -> Response
+    {
         let requester = try await requester(request)
         let taken: [(name: String, vm: PoolVM)]
         do { taken = try await manager.checkout(counts, requester: requester) } catch {
@@ -115,7 +119,8 @@ extension VMPoolerDialect {
     }
 
     static func rfc3339(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .colon))
+        date.formatted(
+            .iso8601.year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .colon))
     }
 
     /// Decodes a JSON object body; nil when the body is empty.

@@ -35,13 +35,15 @@ public struct VirtualizationServerDialect: Dialect {
         if let network { try NameRules.validate(network, what: "virtualization-server option 'network'") }
         networkType = options["network_type"]
         if let type = networkType, type != "network", type != "bridge" {
-            throw SpecError.invalid("virtualization-server option 'network_type' must be 'network' or 'bridge', not '\(type)'")
+            throw SpecError.invalid(
+                "virtualization-server option 'network_type' must be 'network' or 'bridge', not '\(type)'")
         }
         if let raw = options["disk_size_kib"] {
             guard let kib = Int(raw), kib > 0, kib <= Limits.diskBytes.upperBound / 1024,
                 Limits.diskBytes.contains(kib * 1024)
             else {
-                throw SpecError.invalid("virtualization-server option 'disk_size_kib' must be a size in KiB (1024 to 2^36), not '\(raw)'")
+                throw SpecError.invalid(
+                    "virtualization-server option 'disk_size_kib' must be a size in KiB (1024 to 2^36), not '\(raw)'")
             }
             diskBytes = kib * 1024
         } else {

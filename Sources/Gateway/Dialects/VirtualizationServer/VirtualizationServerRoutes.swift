@@ -85,7 +85,8 @@ extension VirtualizationServerDialect {
 
     func wire(_ machine: Machine) -> VirtualizationServerVM {
         VirtualizationServerVM(
-            uuid: machine.uuid, state: Self.state(machine.state), cpu_count: machine.vcpus, memory_size: machine.memoryKiB,
+            uuid: machine.uuid, state: Self.state(machine.state), cpu_count: machine.vcpus,
+            memory_size: machine.memoryKiB,
             nics: machine.nics.map { nic in
                 VirtualizationServerNIC(
                     uuid: deviceUUIDs.uuid(machine: machine.uuid, "nic:" + nic.mac.lowercased()),
