@@ -19,7 +19,7 @@ VMGATE_PACKAGES=(
     pkg-config libvirt-dev libsqlite3-dev libcurl4-openssl-dev libjson-c-dev
     libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
     qemu-system-x86 qemu-utils genisoimage
-    openssh-server openssh-client
+    openssh-server openssh-client openssl
 )
 
 VMGATE_STATE_DIR="${VMGATE_STATE_DIR:-/var/lib/vmgate}"
