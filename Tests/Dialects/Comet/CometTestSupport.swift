@@ -18,33 +18,10 @@ enum CometTest {
     static var qemuURI: String? { ProcessInfo.processInfo.environment["VMGATE_QEMU_URI"] }
     static var qemuEnabled: Bool { qemuURI != nil }
 
-    /// A gateway over real QEMU: pool `VMGATE_QEMU_POOL`, template `tiny` (64 MiB) over
-    /// `VMGATE_QEMU_BASE`, no network.
+    /// A gateway over real QEMU (see `TestGateway.qemuConfiguration`) with native and Comet mounted.
     static func qemuConfiguration() -> GatewayConfiguration {
-        let environment = ProcessInfo.processInfo.environment
-        let pool = environment["VMGATE_QEMU_POOL"] ?? "vmgate"
-        let base = environment["VMGATE_QEMU_BASE"] ?? "base.qcow2"
-        var config = GatewayConfiguration()
-        config.store.path = ":memory:"
-        config.backends = try! ConfigurationLoader.parse(
-            """
-            backends:
-              - name: qemu
-                uri: "\(qemuURI ?? "qemu:///system")"
-                defaultPool: \(pool)
-            """
-        ).backends
-        config.templates = try! ConfigurationLoader.parse(
-            """
-            templates:
-              - name: tiny
-                vcpus: 1
-                memoryMiB: 64
-                disks: [{pool: \(pool), volume: \(base)}]
-            """
-        ).templates
+        var config = TestGateway.qemuConfiguration()
         config.dialects = try! ConfigurationLoader.parse("dialects: [{name: native}, {name: comet}]").dialects
-        config.callTimeoutSeconds = 60
         return config
     }
 

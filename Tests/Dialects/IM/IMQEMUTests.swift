@@ -9,25 +9,9 @@ import Testing
 @Suite("IM: real QEMU", .enabled(if: ProcessInfo.processInfo.environment["VMGATE_QEMU_URI"] != nil))
 struct IMQEMUTests {
     static func configuration() -> GatewayConfiguration {
-        let environment = ProcessInfo.processInfo.environment
-        let pool = environment["VMGATE_QEMU_POOL"] ?? "vmgate"
-        let base = environment["VMGATE_QEMU_BASE"] ?? "base.qcow2"
-        var config = GatewayConfiguration()
-        config.store.path = ":memory:"
-        config.backends = try! ConfigurationLoader.parse(
-            """
-            backends:
-              - name: qemu
-                uri: "\(environment["VMGATE_QEMU_URI"] ?? "qemu:///system")"
-                defaultPool: \(pool)
-            """
-        ).backends
-        config.templates = try! ConfigurationLoader.parse(
-            "templates: [{name: tiny, vcpus: 1, memoryMiB: 64, disks: [{pool: \(pool), volume: \(base)}]}]"
-        ).templates
+        var config = TestGateway.qemuConfiguration()
         config.groups = try! ConfigurationLoader.parse("groups: [{name: imq, backends: [qemu], template: tiny}]").groups
         config.dialects = try! ConfigurationLoader.parse("dialects: [{name: im, options: {group: imq}}]").dialects
-        config.callTimeoutSeconds = 60
         return config
     }
 

@@ -12,29 +12,7 @@ struct KimchiQEMUTests {
     static let environment = ProcessInfo.processInfo.environment
 
     static func configuration() throws -> GatewayConfiguration {
-        let uri = environment["VMGATE_QEMU_URI"] ?? "qemu:///system"
-        let pool = environment["VMGATE_QEMU_POOL"] ?? "vmgate"
-        let base = environment["VMGATE_QEMU_BASE"] ?? "base.qcow2"
-        var config = GatewayConfiguration()
-        config.store.path = ":memory:"
-        config.backends = try ConfigurationLoader.parse(
-            """
-            backends:
-              - name: qemu
-                uri: "\(uri)"
-                defaultPool: \(pool)
-                blankDiskGiB: 0.0625
-            """
-        ).backends
-        config.templates = try ConfigurationLoader.parse(
-            """
-            templates:
-              - name: tiny
-                vcpus: 1
-                memoryMiB: 64
-                disks: [{pool: \(pool), volume: \(base)}]
-            """
-        ).templates
+        var config = TestGateway.qemuConfiguration(blankDiskGiB: 0.0625)
         config.groups = try ConfigurationLoader.parse(
             "groups: [{name: default, backends: [qemu], template: tiny}, {name: vserver, backends: [qemu]}]"
         ).groups
@@ -48,7 +26,6 @@ struct KimchiQEMUTests {
                 options: {group: vserver, disk_size_kib: "65536"}
             """
         ).dialects
-        config.callTimeoutSeconds = 60
         return config
     }
 

@@ -9,33 +9,11 @@ struct VMPoolerQEMUTests {
     static let environment = ProcessInfo.processInfo.environment
 
     static func configuration(pool name: String) throws -> GatewayConfiguration {
-        let uri = environment["VMGATE_QEMU_URI"] ?? "qemu:///system"
-        let pool = environment["VMGATE_QEMU_POOL"] ?? "vmgate"
-        let base = environment["VMGATE_QEMU_BASE"] ?? "base.qcow2"
-        var config = GatewayConfiguration()
-        config.store.path = ":memory:"
-        config.backends = try ConfigurationLoader.parse(
-            """
-            backends:
-              - name: qemu
-                uri: "\(uri)"
-                defaultPool: \(pool)
-            """
-        ).backends
-        config.templates = try ConfigurationLoader.parse(
-            """
-            templates:
-              - name: tiny
-                vcpus: 1
-                memoryMiB: 64
-                disks: [{pool: \(pool), volume: \(base)}]
-            """
-        ).templates
+        var config = TestGateway.qemuConfiguration()
         config.groups = [
             .init(name: name, backends: ["qemu"], template: "tiny", size: 2, options: ["vmpooler": "true"])
         ]
         config.dialects = [.init(name: "vmpooler", options: ["loopInterval": "0.2", "domain": "example.com"])]
-        config.callTimeoutSeconds = 60
         return config
     }
 
