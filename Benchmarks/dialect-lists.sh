@@ -8,30 +8,9 @@ ROUNDS="${ROUNDS:-3}"
 SECONDS_PER_RUN="${SECONDS_PER_RUN:-5}"
 
 bench_prepare
-cat >"$BENCH_WORK/config.yaml" <<YAML
-store: {path: $BENCH_WORK/store.sqlite}
-benchmarkRoutes: true
-backends:
-  - name: local
-    uri: test:///default
-    defaultPool: default-pool
-    network: default
-    seedVolumes: [{pool: default-pool, name: base.qcow2, capacityMiB: 64}]
-templates:
-  - {name: demo, vcpus: 1, memoryMiB: 128, disks: [{pool: default-pool, volume: base.qcow2}]}
-groups: [{name: default, backends: [local], template: demo}]
-defaultGroup: default
-dialects:
-  - {name: native}
-  - {name: kimchi}
-  - {name: virtualization-server}
-logLevel: warning
-YAML
-bench_start "$PORT" "$BENCH_WORK/config.yaml"
+bench_start_test_driver "$PORT" '[{name: native}, {name: kimchi}, {name: virtualization-server}]'
 base="http://127.0.0.1:$PORT"
-for i in $(seq 1 99); do
-    curl -fsS -o /dev/null -X POST "$base/api/v1/machines" -d "{\"name\":\"bench-$i\"}"
-done
+bench_create_machines "$base" 99
 native_count=$(curl -fsS "$base/api/v1/machines" | jq '.total')
 kimchi_count=$(curl -fsS "$base/kimchi/vms" | jq 'length')
 vserver_count=$(curl -fsS "$base/vserver/virtual_machines" | jq 'length')

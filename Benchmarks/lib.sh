@@ -42,3 +42,37 @@ bench_rps() {
 bench_median() {
     printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'
 }
+
+# bench_start_test_driver PORT DIALECTS: writes a config with one libvirt test:///default
+# backend, a `demo` template cloned from a seeded base volume, group `default` and the given
+# dialect mounts (a YAML flow list, e.g. '[{name: native}]'), then starts vmgate on PORT.
+bench_start_test_driver() {
+    cat >"$BENCH_WORK/config.yaml" <<YAML
+store: {path: $BENCH_WORK/store.sqlite}
+benchmarkRoutes: true
+backends:
+  - name: local
+    uri: test:///default
+    defaultPool: default-pool
+    network: default
+    seedVolumes: [{pool: default-pool, name: base.qcow2, capacityMiB: 64}]
+templates:
+  - {name: demo, vcpus: 1, memoryMiB: 128, disks: [{pool: default-pool, volume: base.qcow2}]}
+groups: [{name: default, backends: [local], template: demo}]
+defaultGroup: default
+dialects: $2
+logLevel: warning
+YAML
+    bench_start "$1" "$BENCH_WORK/config.yaml"
+}
+
+# bench_create_machines BASE_URL COUNT [tagged]: creates bench-1..COUNT through the native API,
+# each with a tag `n` when the third argument is `tagged`.
+bench_create_machines() {
+    local i body
+    for i in $(seq 1 "$2"); do
+        body="{\"name\":\"bench-$i\"}"
+        [ "${3:-}" = tagged ] && body="{\"name\":\"bench-$i\",\"tags\":{\"n\":\"$i\"}}"
+        curl -fsS -o /dev/null -X POST "$1/api/v1/machines" -d "$body"
+    done
+}
