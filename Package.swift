@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
     targets: [
         // MARK: Model
@@ -104,6 +105,7 @@ let package = Package(
             dependencies: [
                 "Spec", "GatewayCore", "DialectKit", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "DequeModule", package: "swift-collections"),
             ],
             path: "Sources/Gateway/Dialects/VMPooler", swiftSettings: strict),
         .target(
@@ -172,7 +174,7 @@ let package = Package(
             ],
             path: "Tests/Dialects/Comet", swiftSettings: strict),
         .testTarget(
-            name: "VMPoolerDialectTests", dependencies: ["GatewayTestSupport"],
+            name: "VMPoolerDialectTests", dependencies: ["GatewayTestSupport", "VMPoolerDialect", "Spec"],
             path: "Tests/Dialects/VMPooler", swiftSettings: strict),
         .testTarget(
             name: "GatewayTests",

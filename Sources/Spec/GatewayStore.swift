@@ -37,8 +37,13 @@ public protocol GatewayStore: Sendable {
     // MARK: History
     /// Records an event (clone finished, machine booted, checkout) for summaries.
     func record(_ event: HistoryEvent) async throws
+    /// Records several events at once (one transaction where the store has them).
+    func record(_ events: [HistoryEvent]) async throws
     /// Events of `kind` (or all) between two instants, oldest first.
     func history(kind: String?, from: Date, to: Date) async throws -> [HistoryEvent]
+    /// Statistics of the durations of `kind` events between two instants, per value of the
+    /// attribute `key` (events without it count under "").
+    func durationStats(kind: String, from: Date, to: Date, by key: String) async throws -> [String: DurationStats]
 
     // MARK: Dialect state
     /// A value a dialect stored under `namespace`/`key`.
@@ -47,6 +52,58 @@ public protocol GatewayStore: Sendable {
     func setValue(_ value: Data?, namespace: String, key: String) async throws
     /// All keys and values of a namespace.
     func values(namespace: String) async throws -> [String: Data]
+}
+
+extension GatewayStore {
+    /// Records the events one by one.
+    public func record(_ events: [HistoryEvent]) async throws {
+        for event in events { try await record(event) }
+    }
+
+    /// Computed from ``history(kind:from:to:)``.
+    public func durationStats(
+        kind: String, from: Date, to: Date, by key: String
+    ) async throws -> [String: DurationStats] {
+        var stats: [String: DurationStats] = [:]
+        for event in try await history(kind: kind, from: from, to: to) {
+            guard let duration = event.duration else { continue }
+            stats[event.attributes[key] ?? "", default: DurationStats()].add(duration)
+        }
+        return stats
+    }
+}
+
+/// How many durations, their sum, the shortest and the longest.
+public struct DurationStats: Sendable, Hashable, Codable {
+    public var count: Int
+    public var total: Double
+    public var min: Double
+    public var max: Double
+
+    /// Creates statistics (empty by default).
+    public init(count: Int = 0, total: Double = 0, min: Double = 0, max: Double = 0) {
+        self.count = count
+        self.total = total
+        self.min = min
+        self.max = max
+    }
+
+    /// The mean, 0 when empty.
+    public var average: Double { count == 0 ? 0 : total / Double(count) }
+
+    /// Adds one duration.
+    public mutating func add(_ duration: Double) {
+        self = merged(with: DurationStats(count: 1, total: duration, min: duration, max: duration))
+    }
+
+    /// Both sets together.
+    public func merged(with other: DurationStats) -> DurationStats {
+        guard count > 0 else { return other }
+        guard other.count > 0 else { return self }
+        return DurationStats(
+            count: count + other.count, total: total + other.total, min: Swift.min(min, other.min),
+            max: Swift.max(max, other.max))
+    }
 }
 
 /// A recorded happening, for summaries and metrics.

@@ -102,7 +102,16 @@ struct BackendConformanceTests {
                     await expectSpecError(.conflict, "hardware change while running") {
                         _ = try await backend.updateMachine(named: name, MachineUpdate(vcpus: 1))
                     }
+                    // Metadata of a running machine goes to the live and the persistent definition.
+                    metadata.extra["vmpooler.state"] = "running"
+                    #expect(
+                        try await backend.updateMachine(named: name, MachineUpdate(metadata: metadata)).metadata
+                            == metadata)
+                    #expect(try await fixture.reread(backend, name).metadata == metadata)
                     _ = try await backend.perform(.poweroff, onMachine: name)
+                    let persisted = try await fixture.reread(backend, name)
+                    #expect(persisted.metadata == metadata, "the persistent definition has it after power-off")
+                    #expect(persisted.disks.first?.ownedByGateway == true)
                 }
             }
         }

@@ -56,3 +56,42 @@ struct HistoryStoreTests {
         #expect(events.map(\.subject) == ["first", "second", "third"])
     }
 }
+
+@Suite("History: batches and duration statistics")
+struct HistoryStatsTests {
+    @Test("a batch is recorded like its events one by one, in one transaction")
+    func batch() async throws {
+        let store = try SQLiteStore.inMemory()
+        let events = (0..<50).map {
+            HistoryEvent(kind: "boot", at: instant(Double($0)), subject: "m\($0)", duration: 1)
+        }
+        try await store.record(events)
+        try await store.record([])
+        #expect(try await store.history(kind: "boot", from: instant(0), to: instant(100)) == events)
+    }
+
+    @Test("count, total, min and max per attribute value, within the range, durations only")
+    func durationStats() async throws {
+        let store = try SQLiteStore.inMemory()
+        try await store.record([
+            HistoryEvent(kind: "clone", at: instant(1), subject: "a", duration: 2, attributes: ["group": "g1"]),
+            HistoryEvent(kind: "clone", at: instant(2), subject: "b", duration: 6, attributes: ["group": "g1"]),
+            HistoryEvent(kind: "clone", at: instant(3), subject: "c", duration: 1.5, attributes: ["group": "g2"]),
+            HistoryEvent(kind: "clone", at: instant(4), subject: "d", attributes: ["group": "g2"]),
+            HistoryEvent(kind: "clone", at: instant(5), subject: "e", duration: 3),
+            HistoryEvent(kind: "boot", at: instant(6), subject: "f", duration: 100, attributes: ["group": "g1"]),
+            HistoryEvent(kind: "clone", at: instant(90), subject: "g", duration: 50, attributes: ["group": "g1"]),
+        ])
+        let stats = try await store.durationStats(kind: "clone", from: instant(0), to: instant(10), by: "group")
+        #expect(stats["g1"] == DurationStats(count: 2, total: 8, min: 2, max: 6))
+        #expect(stats["g1"]?.average == 4)
+        #expect(stats["g2"] == DurationStats(count: 1, total: 1.5, min: 1.5, max: 1.5))
+        #expect(stats[""] == DurationStats(count: 1, total: 3, min: 3, max: 3), "events without the key")
+        #expect(stats.count == 3)
+        #expect(try await store.durationStats(kind: "clone", from: instant(10), to: instant(0), by: "group").isEmpty)
+        #expect(try await store.durationStats(kind: "nothing", from: instant(0), to: instant(100), by: "group").isEmpty)
+        let merged = stats.values.reduce(DurationStats()) { $0.merged(with: $1) }
+        #expect(merged == DurationStats(count: 4, total: 12.5, min: 1.5, max: 6))
+        #expect(DurationStats().average == 0)
+    }
+}

@@ -43,6 +43,19 @@ final class DomainHandle {
         return xml
     }
 
+    /// The vmgate metadata element of the persistent (or, for a transient domain, live)
+    /// definition, nil when the domain has none.
+    func vmgateMetadata() -> MetadataXML? {
+        let flags = isPersistent ? VIR_DOMAIN_AFFECT_CONFIG.rawValue : VIR_DOMAIN_AFFECT_LIVE.rawValue
+        let element = takeString(
+            virDomainGetMetadata(pointer, Int32(VIR_DOMAIN_METADATA_ELEMENT.rawValue), MetadataXML.namespace, flags))
+        guard let element else {
+            LibvirtError.discard()  // VIR_ERR_NO_DOMAIN_METADATA
+            return nil
+        }
+        return MetadataXML(element: element)
+    }
+
     /// Whether the domain is defined persistently.
     var isPersistent: Bool {
         let result = virDomainIsPersistent(pointer)

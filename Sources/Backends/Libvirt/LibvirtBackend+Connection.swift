@@ -24,11 +24,11 @@ extension LibvirtBackend {
         for task in background { task.cancel() }
         notes.finish()
         if let connection {
-            try? await pool.runIfActive { registration.deregister(connection) }
+            try? await lanes.interactive.runIfActive { registration.deregister(connection) }
         }
         hub.finish()
         cache.clear()
-        try? await pool.shutdownGracefully()
+        try? await lanes.shutdownGracefully()
     }
 
     /// The live connection, reconnecting first when it is missing or dead.
@@ -67,7 +67,7 @@ extension LibvirtBackend {
         let keepAlive = (configuration.keepAliveInterval, configuration.keepAliveCount)
         let sink = makeSink()
         do {
-            let (connection, registration, driver) = try await pool.runIfActive {
+            let (connection, registration, driver) = try await lanes.run {
                 if let old { oldRegistration.deregister(old) }
                 let connection = try LibvirtConnection(uri: uri)
                 if virConnectSetKeepAlive(connection.pointer, keepAlive.0, keepAlive.1) < 0 {
@@ -87,7 +87,7 @@ extension LibvirtBackend {
                 "connected to libvirt", metadata: ["backend": "\(name)", "uri": "\(endpoint)", "driver": "\(driver)"])
             let ticket = cache.ticket()
             let backend = name
-            let machines = try await pool.runIfActive { try MachineReader.readAll(connection, backend: backend) }
+            let machines = try await lanes.run { try MachineReader.readAll(connection, backend: backend) }
             cache.replaceAll(machines, ticket: ticket)
             return connection
         } catch {
@@ -109,7 +109,7 @@ extension LibvirtBackend {
     private func makeSink() -> EventSink {
         let notes = self.notes
         return EventSink(
-            onDomainEvent: { name, kind in notes.yield(DomainNote(name: name, kind: kind)) },
+            onDomainEvent: { name, kind in notes.push(DomainNote(name: name, kind: kind)) },
             onClose: { [weak self] reason in
                 guard let self else { return }
                 let connection = self.link.withLock { $0.connection }
@@ -118,25 +118,21 @@ extension LibvirtBackend {
             })
     }
 
-    /// Starts the event consumer and the periodic resync.
+    /// Starts the event consumer and the periodic resync, both maintenance: they run at low
+    /// priority, so their libvirt calls take the background lane.
     private func startBackgroundTasks() {
         let interval = configuration.resyncInterval
-        let stream = noteStream.withLock { state in
-            defer { state = nil }
-            return state
-        }
-        var tasks: [Task<Void, Never>] = []
-        if let stream {
-            tasks.append(
-                Task { [weak self] in
-                    for await note in stream {
-                        await self?.process(note)
-                    }
-                })
-        }
+        let batches = notes.batches()
+        var tasks: [Task<Void, Never>] = [
+            Task(priority: .low) { [weak self] in
+                for await batch in batches {
+                    await self?.process(batch)
+                }
+            }
+        ]
         if interval > 0 {
             tasks.append(
-                Task { [weak self] in
+                Task(priority: .background) { [weak self] in
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
                         guard !Task.isCancelled, let self else { return }
@@ -152,14 +148,26 @@ extension LibvirtBackend {
         link.withLock { $0.background += tasks }
     }
 
-    /// Refreshes the machine an event was about, then tells subscribers.
-    private func process(_ note: DomainNote) async {
-        do {
-            try await refresh(note.name)
-        } catch {
-            logger.debug("event refresh failed", metadata: ["machine": "\(note.name)", "error": "\(error)"])
+    /// Refreshes each machine a batch of events was about once (machines in parallel), then
+    /// tells subscribers about every event in order.
+    private func process(_ batch: [DomainNote]) async {
+        var seen = Set<String>()
+        let names = batch.map(\.name).filter { seen.insert($0).inserted }
+        await withTaskGroup(of: Void.self) { group in
+            for name in names {
+                group.addTask {
+                    do {
+                        try await self.refresh(name)
+                    } catch {
+                        self.logger.debug(
+                            "event refresh failed", metadata: ["machine": "\(name)", "error": "\(error)"])
+                    }
+                }
+            }
         }
-        hub.broadcast(MachineEvent(machine: MachineRef(backend: name, name: note.name), kind: note.kind))
+        for note in batch {
+            hub.broadcast(MachineEvent(machine: MachineRef(backend: name, name: note.name), kind: note.kind))
+        }
     }
 
     /// Capabilities guessed from the URI scheme before connecting.

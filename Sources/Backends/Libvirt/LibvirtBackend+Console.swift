@@ -6,7 +6,7 @@ extension LibvirtBackend {
     /// other client that holds it).
     public func openConsole(ofMachine name: String) async throws -> any ConsoleStream {
         try require(.serialConsole, "serial consoles")
-        let pool = self.pool
+        let pool = lanes.interactive
         return try await run { connection -> LibvirtConsole in
             let domain = try DomainHandle.lookup(name, in: connection)
             let state = try domain.state()

@@ -52,9 +52,21 @@ extension LibvirtBackend {
         if let vcpus = update.vcpus { try Self.validate(vcpus: vcpus) }
         if let memory = update.memoryKiB { try Self.validate(memoryKiB: memory) }
         let backend = self.name
+        let cache = self.cache
         return try await mutateMachine(name) { connection in
             let domain = try DomainHandle.lookup(name, in: connection)
             let state = try domain.state()
+            if !update.touchesHardware, let metadata = update.metadata, var machine = cache.machine(named: name),
+                let owned = domain.vmgateMetadata()?.ownedPaths
+            {
+                // Metadata only: read and write just the element and patch the cached machine
+                // instead of reading and parsing the whole definition twice.
+                try Self.setMetadata(
+                    MetadataXML(metadata: metadata, ownedPaths: owned), on: domain, active: state.isActive)
+                machine.metadata = metadata
+                machine.state = state.state
+                return machine
+            }
             if update.touchesHardware {
                 guard state.state == .shutoff else {
                     throw SpecError.conflict(

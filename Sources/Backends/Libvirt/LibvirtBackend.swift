@@ -1,12 +1,12 @@
 import Foundation
 public import Logging
-import NIOPosix
 public import Spec
 import Synchronization
 
 /// A ``Backend`` over the libvirt C API: one connection to one libvirt host.
 ///
-/// Blocking libvirt calls run on a dedicated thread pool. Machines are served from an in-memory
+/// Blocking libvirt calls run on dedicated threads (``WorkerLanes``: background-priority work on
+/// lower-priority threads). Machines are served from an in-memory
 /// cache kept current by libvirt lifecycle events, by a refresh after every mutating call and by a
 /// periodic full resync. A lost connection is re-opened on the next call, with a bounded backoff.
 public final class LibvirtBackend: Backend, Sendable {
@@ -18,25 +18,20 @@ public final class LibvirtBackend: Backend, Sendable {
     public let configuration: LibvirtConfiguration
 
     let logger: Logger
-    let pool: NIOThreadPool
+    let lanes: WorkerLanes
     let cache = MachineCache()
     let serializer = KeyedSerializer()
     let hub = EventHub()
     let link: Mutex<LinkState>
-    let notes: AsyncStream<DomainNote>.Continuation
-    let noteStream: Mutex<AsyncStream<DomainNote>?>
+    let notes = NoteQueue()
 
     /// Creates the backend; ``connect()`` opens the connection.
     public init(name: String, configuration: LibvirtConfiguration, logger: Logger) {
         self.name = name
         self.configuration = configuration
         self.logger = logger
-        self.pool = NIOThreadPool(numberOfThreads: max(1, configuration.threads))
-        self.pool.start()
+        self.lanes = WorkerLanes(threads: configuration.threads)
         self.link = Mutex(LinkState(capabilities: Self.capabilities(forURI: configuration.uri)))
-        let (stream, continuation) = AsyncStream.makeStream(of: DomainNote.self, bufferingPolicy: .unbounded)
-        self.notes = continuation
-        self.noteStream = Mutex(stream)
     }
 
     /// Where the backend points, without credentials.
@@ -56,7 +51,7 @@ public final class LibvirtBackend: Backend, Sendable {
         }
         let start = ContinuousClock.now
         do {
-            try await pool.runIfActive {
+            try await lanes.run {
                 guard libraryVersion(connection) != nil else {
                     throw LibvirtError.capture("probe", "libvirt", connection: connection)
                 }
@@ -75,7 +70,7 @@ public final class LibvirtBackend: Backend, Sendable {
     func run<T: Sendable>(_ body: @escaping @Sendable (LibvirtConnection) throws -> T) async throws -> T {
         let connection = try await connection()
         do {
-            return try await pool.runIfActive { try body(connection) }
+            return try await lanes.run { try body(connection) }
         } catch let error as SpecError {
             if error.kind == .unavailable { noteFailure(error) }
             throw error
@@ -130,12 +125,6 @@ public final class LibvirtBackend: Backend, Sendable {
             state.lastErrorAt = Date()
         }
     }
-}
-
-/// A domain event seen on the event-loop thread, waiting to be processed.
-struct DomainNote: Sendable {
-    var name: String
-    var kind: MachineEvent.Kind
 }
 
 extension Duration {

@@ -52,6 +52,14 @@ struct MetadataXML: Sendable, Equatable {
         return out + "</\(p)machine>"
     }
 
+    /// Parses the element alone as `virDomainGetMetadata` returns it: without prefix or namespace.
+    init?(element: String) {
+        guard let document = try? XMLDocument(xmlString: element), let root = document.rootElement(),
+            (root.localName ?? root.name) == "machine"
+        else { return nil }
+        self.init(root: root)
+    }
+
     /// Reads the vmgate element from a domain's `<metadata>` element, if present.
     init?(metadataElement: XMLElement?) {
         guard let metadataElement else { return nil }
@@ -62,6 +70,11 @@ struct MetadataXML: Sendable, Equatable {
                     && ($0.uri == Self.namespace || $0.name == "\(Self.prefix):machine")
             })
         else { return nil }
+        self.init(root: root)
+    }
+
+    /// Reads a `machine` element.
+    private init(root: XMLElement) {
         var metadata = MachineMetadata()
         metadata.group = root.text("group")
         metadata.template = root.text("template")

@@ -56,6 +56,9 @@ public final class SQLiteStore: GatewayStore {
         config.label = "vmgate.store"
         // Another process (a backup, a second tool) may hold the file briefly.
         config.busyMode = .timeout(5)
+        // GRDB's default (user-initiated) runs its queues above request handling (on Linux, at a
+        // negative nice value); store work has no claim to the CPU before the requests it serves.
+        config.qos = .default
         return config
     }
 

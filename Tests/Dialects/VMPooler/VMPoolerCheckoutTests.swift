@@ -20,10 +20,13 @@ struct VMPoolerCheckoutTests {
             #expect((status["status"] as? [String: Any])?["ok"] as? Bool == true)
             let clone = status["clone"] as? [String: Any]
             #expect((clone?["count"] as? [String: Any])?["total"] as? Int == 5)
-            // The VMs are real machines of the fleet, in their pool's group, marked ready.
-            let machines = await gateway.fleet.machines(group: "debian-7-x86_64").machines
-            #expect(machines.count == 3)
-            #expect(machines.allSatisfy { $0.name.count == 15 && $0.metadata.extra["vmpooler.state"] == "ready" })
+            // The VMs are real machines of the fleet, in their pool's group, marked ready (written
+            // behind the table, so within moments).
+            try await client.waitUntil("ready state in the machines' metadata") {
+                let machines = await gateway.fleet.machines(group: "debian-7-x86_64").machines
+                return machines.count == 3
+                    && machines.allSatisfy { $0.name.count == 15 && $0.metadata.extra["vmpooler.state"] == "ready" }
+            }
         }
     }
 

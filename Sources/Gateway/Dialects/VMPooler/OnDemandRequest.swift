@@ -81,8 +81,10 @@ extension PoolManager {
             request.status = .deleted
             table.requests[id] = request
             for (hostname, vm) in table.vms where vm.request == id && vm.state != .destroyed && vm.state != .completed {
-                table.vms[hostname]?.state = .completed
-                table.vms[hostname]?.destroyedAt = now
+                table.update(hostname) {
+                    $0.state = .completed
+                    $0.destroyedAt = now
+                }
             }
             return request
         }
@@ -92,7 +94,8 @@ extension PoolManager {
     }
 
     /// Clones still missing for pending requests (called under the lock by ``refill``).
-    func onDemandClones(_ table: inout Table, templates: [String: String], taken: Set<String>) -> [(PoolVM, String)] {
+    func onDemandClones(_ table: inout PoolTable, templates: [String: String], taken: Set<String>) -> [(PoolVM, String)]
+    {
         var clones: [(PoolVM, String)] = []
         for request in table.requests.values where request.status == .pending {
             for item in request.items {
@@ -108,13 +111,13 @@ extension PoolManager {
                 guard have < wanted else { continue }
                 for _ in 0..<(wanted - have) {
                     var hostname = NameGenerator.random(15)
-                    while table.vms[hostname] != nil || taken.contains(hostname) { hostname = NameGenerator.random(15) }
+                    while table[hostname] != nil || taken.contains(hostname) { hostname = NameGenerator.random(15) }
                     var vm = PoolVM(hostname: hostname, pool: item.pool, template: template)
                     vm.request = request.id
                     vm.token = request.token
                     vm.lifetimeHours = request.lifetimeHours
                     if let user = request.user { vm.tags["user"] = user }
-                    table.vms[hostname] = vm
+                    table.set(hostname, vm)
                     table.busy.insert(hostname)
                     clones.append((vm, template))
                 }
@@ -140,8 +143,10 @@ extension PoolManager {
                 } else if now.timeIntervalSince(request.createdAt) > settings.onDemandTTL {
                     updated.status = .failed
                     for (hostname, vm) in table.vms where vm.request == id && vm.state != .destroyed {
-                        table.vms[hostname]?.state = .completed
-                        table.vms[hostname]?.destroyedAt = now
+                        table.update(hostname) {
+                            $0.state = .completed
+                            $0.destroyedAt = now
+                        }
                     }
                 } else {
                     continue

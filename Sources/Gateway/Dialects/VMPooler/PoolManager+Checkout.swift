@@ -35,69 +35,50 @@ extension PoolManager {
         }
         let now = Date()
         let lifetime = requester == nil ? settings.vmLifetime : settings.vmLifetimeAuth
+        let items = request.map { (name: $0.name, count: $0.count, pools: candidates[$0.name] ?? []) }
         let taken: [(name: String, vm: PoolVM)]? = table.withLock { table in
-            var picked: [(String, String)] = []
-            var used = Set<String>()
-            for (name, count) in request {
-                let pools = Set(candidates[name] ?? [])
-                var ready = table.vms.values.filter {
-                    $0.state == .ready && $0.request == nil && pools.contains($0.pool) && !used.contains($0.hostname)
-                }
-                guard ready.count >= count else { return nil }
-                // Oldest first, so stale VMs leave the pool before the ready TTL reaps them.
-                ready.sort { ($0.readyAt ?? .distantPast) < ($1.readyAt ?? .distantPast) }
-                for vm in ready.prefix(count) {
-                    used.insert(vm.hostname)
-                    picked.append((name, vm.hostname))
-                }
-            }
-            return picked.map { name, hostname in
-                var vm = table.vms[hostname]!
+            let picked = table.take(items) { vm in
                 vm.state = .running
                 vm.checkoutAt = now
                 vm.lifetimeHours = lifetime
                 vm.token = requester?.token
                 if let user = requester?.user { vm.tags["user"] = user }
-                table.vms[hostname] = vm
-                return (name, vm)
             }
+            return picked?.map { ($0.name, table[$0.hostname]!) }
         }
         guard let taken else {
-            let short =
-                request.first { name, count in
-                    let pools = Set(candidates[name] ?? [])
-                    return vms.filter { $0.state == .ready && pools.contains($0.pool) }.count < count
-                }?.name ?? request.first?.name ?? ""
-            Counter(label: "vmpooler_checkout_total", dimensions: [("pool", short), ("result", "empty")]).increment()
-            throw .exhausted(short)
+            let short = table.withLock { table in
+                items.first { item in item.pools.reduce(0) { $0 + table.stockCount($1) } < item.count }?.name
+            }
+            let name = short ?? request.first?.name ?? ""
+            Counter(label: "vmpooler_checkout_total", dimensions: [("pool", name), ("result", "empty")]).increment()
+            throw .exhausted(name)
         }
         for (_, vm) in taken {
             Counter(label: "vmpooler_checkout_total", dimensions: [("pool", vm.pool), ("result", "success")])
                 .increment()
         }
         // Written behind the answer: the table already guarantees exclusivity, and the metadata
-        // write (a domain redefinition) would otherwise dominate checkout latency. Each write reads
-        // the VM's state at write time, so a later PUT can never be overwritten by this one.
-        let hostnames = taken.map(\.vm.hostname)
-        let events = taken.map { _, vm in
-            HistoryEvent(
-                kind: "checkout", subject: vm.hostname, attributes: ["group": vm.pool, "user": vm.tags["user"] ?? ""])
-        }
-        Task {
-            await persist(hostnames)
-            for event in events { try? await fleet.store.record(event) }
-        }
+        // write (a domain update) would otherwise dominate checkout latency. `take` marked the VMs
+        // dirty; the writer reads each VM's state when it writes, so a later PUT is never undone.
+        recordLater(
+            taken.map { _, vm in
+                HistoryEvent(
+                    kind: "checkout", subject: vm.hostname,
+                    attributes: ["group": vm.pool, "user": vm.tags["user"] ?? ""])
+            })
         return taken
     }
 
     /// Schedules a running VM for destruction; false when it is not running.
     func release(_ hostname: String) async -> Bool {
-        var changed = false
-        modify(hostname) { vm in
-            guard vm.state == .running else { return }
-            vm.state = .completed
-            vm.destroyedAt = Date()
-            changed = true
+        let changed = table.withLock { table -> Bool in
+            guard table[hostname]?.state == .running else { return false }
+            table.update(hostname) {
+                $0.state = .completed
+                $0.destroyedAt = Date()
+            }
+            return true
         }
         guard changed else { return false }
         await persist(hostname)

@@ -32,22 +32,23 @@ extension PoolManager {
             var clones: [(PoolVM, String)] = []
             // Like vmpooler's task_limit: at most this many clones in flight, so refilling never
             // starves request handling.
-            var budget = min(
-                limit, settings.taskLimit - table.vms.values.filter { $0.state == .pending && $0.request == nil }.count)
+            var budget = min(limit, settings.taskLimit - table.cloning)
             for pool in pools where budget > 0 {
                 guard let template = pool.template else { continue }
                 if let failure = table.failures[pool.name], failure.retryAt > now { continue }
-                let filling = table.vms.values.filter {
-                    $0.pool == pool.name && $0.request == nil
-                        && ($0.state == .pending || $0.state == .booting || $0.state == .ready)
-                }.count
+                let filling = table.filling[pool.name, default: 0]
                 guard filling < pool.size else { continue }
+                let candidates = candidates(for: pool)
                 for _ in 0..<min(pool.size - filling, budget) {
+                    guard
+                        let target = table.placement.choose(
+                            for: pool, candidates: candidates, cloning: table.cloningOn, settings: settings)
+                    else { break }
                     budget -= 1
                     var hostname = NameGenerator.random(15)
-                    while table.vms[hostname] != nil || taken.contains(hostname) { hostname = NameGenerator.random(15) }
-                    let vm = PoolVM(hostname: hostname, pool: pool.name, template: template)
-                    table.vms[hostname] = vm
+                    while table[hostname] != nil || taken.contains(hostname) { hostname = NameGenerator.random(15) }
+                    let vm = PoolVM(hostname: hostname, pool: pool.name, template: template, target: target)
+                    table.set(hostname, vm)
                     table.busy.insert(hostname)
                     clones.append((vm, template))
                 }
@@ -63,7 +64,7 @@ extension PoolManager {
             var extra = [PoolVM.stateKey: PoolVM.State.booting.rawValue]
             extra[PoolVM.requestKey] = vm.request
             let request = CreateMachineRequest(
-                name: vm.hostname, template: template, group: vm.pool, extra: extra, start: true)
+                name: vm.hostname, template: template, group: vm.pool, backend: vm.target, extra: extra, start: true)
             let machine = try await fleet.createMachine(request)
             Timer(
                 label: "vmpooler_clone_duration_seconds", dimensions: [("pool", vm.pool)],
@@ -73,34 +74,34 @@ extension PoolManager {
             table.withLock { table in
                 table.busy.remove(vm.hostname)
                 table.failures[vm.pool] = nil
-                guard var current = table.vms[vm.hostname] else {
+                guard var current = table[vm.hostname] else {
                     // Forgotten meanwhile: track it as completed so it is destroyed, not leaked.
                     var orphan = vm
                     orphan.backend = machine.backend
                     orphan.state = .completed
-                    table.vms[vm.hostname] = orphan
+                    table.set(vm.hostname, orphan)
                     return
                 }
                 current.backend = machine.backend
                 current.bootStartedAt = Date()
                 current.ip = machine.nics.flatMap(\.addresses).first
                 if current.state == .pending { current.state = .booting }
-                table.vms[vm.hostname] = current
+                table.set(vm.hostname, current)
             }
             // A domain that is already running passes the `running` check at once.
-            if settings.readiness == .running, machine.state == .running { await markReady(vm.hostname, at: Date()) }
+            if settings.readiness == .running, machine.state == .running { markReady(vm.hostname, at: Date()) }
         } catch {
             if Task.isCancelled {
                 // Shutting down: a half-made clone is adopted (or reaped) by the next start.
                 table.withLock { table in
                     table.busy.remove(vm.hostname)
-                    table.vms[vm.hostname] = nil
+                    table.set(vm.hostname, nil)
                 }
                 return
             }
             let retryAt = table.withLock { table in
                 table.busy.remove(vm.hostname)
-                table.vms[vm.hostname] = nil
+                table.set(vm.hostname, nil)
                 let count = (table.failures[vm.pool]?.count ?? 0) + 1
                 let delay = min(60, settings.loopInterval * pow(2, Double(min(count, 10))))
                 table.failures[vm.pool] = (count, Date().addingTimeInterval(delay))
@@ -126,8 +127,10 @@ extension PoolManager {
             where vm.pool == pool && vm.request == nil
                 && (vm.state == .pending || vm.state == .booting || vm.state == .ready)
             {
-                table.vms[hostname]?.state = .completed
-                table.vms[hostname]?.destroyedAt = now
+                table.update(hostname) {
+                    $0.state = .completed
+                    $0.destroyedAt = now
+                }
                 count += 1
             }
             return count

@@ -16,18 +16,7 @@ extension PoolManager {
     /// Counts per pool (every configured pool present, even when empty).
     func counts() -> [String: PoolCounts] {
         var result = Dictionary(uniqueKeysWithValues: pools.map { ($0.name, PoolCounts()) })
-        for vm in vms {
-            var counts = result[vm.pool] ?? PoolCounts()
-            switch vm.state {
-            case .pending: counts.cloning += 1
-            case .booting: counts.booting += 1
-            case .ready: counts.ready += 1
-            case .running: counts.running += 1
-            case .completed: counts.completed += 1
-            case .destroyed: break
-            }
-            result[vm.pool] = counts
-        }
+        result.merge(table.withLock { $0.counts }) { _, counted in counted }
         return result
     }
 

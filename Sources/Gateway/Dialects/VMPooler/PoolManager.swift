@@ -9,34 +9,25 @@ import Synchronization
 /// expired, stale and failed ones. A service: ``run()`` works until it is cancelled.
 ///
 /// The in-memory table is the authority for checkout (one lock, so two requests never get the
-/// same VM); every change is written through to the machine's metadata (`vmpooler.state`,
-/// `leaseStart`, `lifetimeHours`, `tags`), from which a restarted gateway adopts its VMs.
+/// same VM); every change is written to the machine's metadata (`vmpooler.state`, `leaseStart`,
+/// `lifetimeHours`, `tags`), from which a restarted gateway adopts its VMs. Checkouts and
+/// readiness are written behind the answer by one writer (see ``runWriter()``).
 final class PoolManager: Sendable {
-    struct Table: Sendable {
-        var vms: [String: PoolVM] = [:]
-        /// VMs with a backend call in flight (destroy, readiness probe).
-        var busy: Set<String> = []
-        /// Consecutive clone failures and when to try again, per pool.
-        var failures: [String: (count: Int, retryAt: Date)] = [:]
-        /// Pool sizes changed through `/config/poolsize`.
-        var sizeOverrides: [String: Int] = [:]
-        /// Pool templates changed through `/config/pooltemplate`.
-        var templateOverrides: [String: String] = [:]
-        /// On-demand requests by id.
-        var requests: [String: OnDemandRequest] = [:]
-        /// Whether the first reconciliation with the backends has happened.
-        var reconciled = false
-    }
-
     let fleet: Fleet
     let settings: VMPoolerSettings
     let logger: Logger
-    let table = Mutex(Table())
+    let table = Mutex(PoolTable())
+    /// History events waiting for the writer.
+    let pendingHistory = Mutex<[HistoryEvent]>([])
+    /// Wakes the writer (see ``runWriter()``).
+    let writerSignal: AsyncStream<Void>.Continuation
+    let writerWakeups: AsyncStream<Void>
 
     init(fleet: Fleet, settings: VMPoolerSettings, logger: Logger) {
         self.fleet = fleet
         self.settings = settings
         self.logger = logger
+        (writerWakeups, writerSignal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     // MARK: Pools
@@ -89,32 +80,6 @@ final class PoolManager: Sendable {
     /// Changes one VM under the lock; nil when it is not tracked.
     @discardableResult
     func modify(_ hostname: String, _ change: (inout PoolVM) throws -> Void) rethrows -> PoolVM? {
-        try table.withLock { table in
-            guard var vm = table.vms[hostname] else { return nil }
-            try change(&vm)
-            table.vms[hostname] = vm
-            return vm
-        }
-    }
-
-    /// Writes a VM's current view into its machine's metadata.
-    func persist(_ hostname: String) async {
-        guard let id = vm(hostname)?.machineID else { return }
-        do {
-            _ = try await fleet.updateMetadata(id) { [self] metadata in
-                guard let current = vm(hostname) else { return }
-                current.apply(to: &metadata)
-            }
-        } catch {
-            logger.warning(
-                "could not persist vmpooler state", metadata: ["vmgate.machine": "\(id)", "error": "\(error)"])
-        }
-    }
-
-    /// Persists several VMs at once.
-    func persist(_ hostnames: [String]) async {
-        await withTaskGroup(of: Void.self) { group in
-            for hostname in hostnames { group.addTask { await self.persist(hostname) } }
-        }
+        try table.withLock { try $0.update(hostname, change) }
     }
 }

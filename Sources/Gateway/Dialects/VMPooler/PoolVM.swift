@@ -27,6 +27,8 @@ struct PoolVM: Sendable, Hashable {
     var template: String
     /// Backend holding the machine, once cloned.
     var backend: String?
+    /// Backend the clone was placed on, while it is pending.
+    var target: String?
     var state: State
     /// When cloning started.
     var createdAt: Date
@@ -116,8 +118,9 @@ struct PoolVM: Sendable, Hashable {
     }
 
     /// A VM about to be cloned.
-    init(hostname: String, pool: String, template: String) {
+    init(hostname: String, pool: String, template: String, target: String? = nil) {
         self.hostname = hostname
+        self.target = target
         self.pool = pool
         self.template = template
         self.state = .pending

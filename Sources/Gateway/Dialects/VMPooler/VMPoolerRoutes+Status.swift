@@ -11,6 +11,7 @@ extension VMPoolerDialect {
             let query = request.uri.queryParameters
             let range = try SummaryReport.range(from: query["from"].map(String.init), to: query["to"].map(String.init))
             let names = Set(manager.pools.map(\.name))
+            await manager.flushHistory()
             let events = try await fleet.store.history(kind: nil, from: range.from, to: range.to)
                 .filter { names.contains($0.attributes["group"] ?? "") }
             let report = SummaryReport(days: range.days, events: events, tagEvent: Self.tagEvent)
@@ -32,8 +33,9 @@ extension VMPoolerDialect {
         }
         let names = Set(pools.map(\.name))
         let today = Calendar.utc.startOfDay(for: Date())
-        let clones = try await fleet.store.history(kind: "clone", from: today, to: Date().addingTimeInterval(1))
-            .filter { names.contains($0.attributes["group"] ?? "") }.compactMap(\.duration)
+        let clones = try await fleet.store.durationStats(
+            kind: "clone", from: today, to: Date().addingTimeInterval(1), by: "group"
+        ).filter { names.contains($0.key) }.values.reduce(DurationStats()) { $0.merged(with: $1) }
         let empty = manager.emptyPools(counts)
         var status: [String: VMPoolerJSON] = ["ok": .bool(empty.isEmpty)]
         if empty.isEmpty {
@@ -57,8 +59,7 @@ extension VMPoolerDialect {
             ],
             "clone": [
                 "duration": [
-                    "average": .rounded(clones.isEmpty ? 0 : clones.reduce(0, +) / Double(clones.count)),
-                    "min": .rounded(clones.min() ?? 0), "max": .rounded(clones.max() ?? 0),
+                    "average": .rounded(clones.average), "min": .rounded(clones.min), "max": .rounded(clones.max),
                 ],
                 "count": ["total": .int(clones.count)],
             ],

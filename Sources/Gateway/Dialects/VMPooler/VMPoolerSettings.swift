@@ -16,6 +16,7 @@ import Spec
 /// | `readiness` | `running` (domain running) or `tcp:<port>` (port open on the VM's address) | running |
 /// | `users` | `user:salt:sha256hex(salt+password)` entries, comma-separated; enables tokens | none |
 /// | `taskLimit` | most pool clones in flight at once | 10 |
+/// | `cloneLimit` | most pool clones in flight on one backend | half the backend host's CPUs, at least 1 |
 /// | `onDemandTTL` | seconds an on-demand request may take before it fails | 300 |
 /// | `maxOnDemand` | most VMs one on-demand request may ask for | 10 |
 /// | `destroyedRetention` | seconds a destroyed VM stays visible to `GET /vm/<host>` | 3600 |
@@ -33,6 +34,7 @@ public struct VMPoolerSettings: Sendable {
     public var destroyedRetention: Double
     public var onDemandTTL: Double
     public var taskLimit: Int
+    public var cloneLimit: Int?
     public var maxOnDemand: Int
 
     /// How the manager decides a booting VM is ready.
@@ -64,6 +66,7 @@ public struct VMPoolerSettings: Sendable {
         destroyedRetention = try number("destroyedRetention", 3600)
         onDemandTTL = try number("onDemandTTL", 300, min: 0.01)
         taskLimit = Int(try number("taskLimit", 10, min: 1))
+        cloneLimit = options["cloneLimit"] == nil ? nil : Int(try number("cloneLimit", 1, min: 1))
         maxOnDemand = Int(try number("maxOnDemand", 10, min: 1))
         switch options["readiness"] ?? "running" {
         case "running": readiness = .running
