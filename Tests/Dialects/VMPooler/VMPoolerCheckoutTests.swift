@@ -64,6 +64,31 @@ struct VMPoolerCheckoutTests {
         }
     }
 
+    @Test("a checkout is written behind the answer: the machine's metadata and the history follow")
+    func writeBehind() async throws {
+        try await Pooler.run(Pooler.configuration(debian: 3, centos: 0)) { client, gateway in
+            var hosts: [String] = []
+            for _ in 0..<3 { hosts.append(try await client.checkoutOne("debian-7-x86_64")) }
+            try await client.waitUntil("checkouts written to the machines") {
+                var written = 0
+                for host in hosts {
+                    let metadata = try await gateway.fleet.machine("local:\(host)").metadata
+                    if metadata.extra["vmpooler.state"] == "running", metadata.leaseStart != nil,
+                        metadata.lifetimeHours != nil
+                    {
+                        written += 1
+                    }
+                }
+                return written == hosts.count
+            }
+            // /summary writes pending history before it reads; the checkouts are in the store.
+            #expect(try await client.pooler(.get, "/vmpooler/summary").status == .ok)
+            let checkouts = try await gateway.fleet.store.history(
+                kind: "checkout", from: Date().addingTimeInterval(-60), to: Date().addingTimeInterval(1))
+            #expect(Set(checkouts.map(\.subject)) == Set(hosts))
+        }
+    }
+
     @Test("checkout errors: unknown pool 404, not enough VMs 503 with nothing taken, bad bodies 400")
     func checkoutErrors() async throws {
         try await Pooler.run { client, _ in
