@@ -122,14 +122,17 @@ extension LibvirtBackend {
     /// priority, so their libvirt calls take the background lane.
     private func startBackgroundTasks() {
         let interval = configuration.resyncInterval
-        let batches = notes.batches()
-        var tasks: [Task<Void, Never>] = [
-            Task(priority: .low) { [weak self] in
-                for await batch in batches {
-                    await self?.process(batch)
-                }
-            }
-        ]
+        var tasks: [Task<Void, Never>] = []
+        if let wakeups = notes.wakeups() {
+            let notes = self.notes
+            tasks.append(
+                Task(priority: .low) { [weak self] in
+                    for await _ in wakeups {
+                        let batch = notes.drain()
+                        if !batch.isEmpty { await self?.process(batch) }
+                    }
+                })
+        }
         if interval > 0 {
             tasks.append(
                 Task(priority: .background) { [weak self] in

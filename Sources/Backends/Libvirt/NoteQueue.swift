@@ -32,25 +32,20 @@ final class NoteQueue: Sendable {
     /// Ends ``batches()``.
     func finish() { signal.finish() }
 
-    /// Batches of notes in arrival order, until ``finish()``; only the first caller gets them.
-    func batches() -> AsyncStream<[DomainNote]> {
-        let signals = stream.withLock { state in
+    /// Wake-ups for the consumer, until ``finish()``; only the first caller gets them (later
+    /// callers get nil). After each, ``drain()`` takes what queued up.
+    func wakeups() -> AsyncStream<Void>? {
+        stream.withLock { state in
             defer { state = nil }
             return state
         }
-        return AsyncStream { continuation in
-            guard let signals else { return continuation.finish() }
-            let task = Task {
-                for await _ in signals {
-                    let batch = self.pending.withLock { notes in
-                        defer { notes = [] }
-                        return notes
-                    }
-                    if !batch.isEmpty { continuation.yield(batch) }
-                }
-                continuation.finish()
-            }
-            continuation.onTermination = { _ in task.cancel() }
+    }
+
+    /// Every note queued since the last drain, in arrival order.
+    func drain() -> [DomainNote] {
+        pending.withLock { notes in
+            defer { notes = [] }
+            return notes
         }
     }
 }

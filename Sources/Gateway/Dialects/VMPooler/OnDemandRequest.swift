@@ -81,10 +81,7 @@ extension PoolManager {
             request.status = .deleted
             table.requests[id] = request
             for (hostname, vm) in table.vms where vm.request == id && vm.state != .destroyed && vm.state != .completed {
-                table.update(hostname) {
-                    $0.state = .completed
-                    $0.destroyedAt = now
-                }
+                table.retire(hostname, at: now)
             }
             return request
         }
@@ -143,10 +140,7 @@ extension PoolManager {
                 } else if now.timeIntervalSince(request.createdAt) > settings.onDemandTTL {
                     updated.status = .failed
                     for (hostname, vm) in table.vms where vm.request == id && vm.state != .destroyed {
-                        table.update(hostname) {
-                            $0.state = .completed
-                            $0.destroyedAt = now
-                        }
+                        table.retire(hostname, at: now)
                     }
                 } else {
                     continue

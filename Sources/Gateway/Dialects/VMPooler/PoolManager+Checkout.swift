@@ -74,10 +74,7 @@ extension PoolManager {
     func release(_ hostname: String) async -> Bool {
         let changed = table.withLock { table -> Bool in
             guard table[hostname]?.state == .running else { return false }
-            table.update(hostname) {
-                $0.state = .completed
-                $0.destroyedAt = Date()
-            }
+            table.retire(hostname, at: Date())
             return true
         }
         guard changed else { return false }

@@ -61,7 +61,7 @@ extension PoolManager {
                 adopted.append(vm.hostname)
                 return
             }
-            guard let ip = machine.nics.first(where: { !$0.addresses.isEmpty })?.addresses.first,
+            guard let ip = machine.nics.flatMap(\.addresses).first,
                 table.vms[machine.name]?.backend == machine.backend, table.vms[machine.name]?.ip != ip
             else { return }
             table.update(machine.name) { $0.ip = ip }
@@ -115,10 +115,7 @@ extension PoolManager {
         for vm in timedOut {
             let replaced = table.withLock { table -> Bool in
                 guard table[vm.hostname]?.state == .booting else { return false }
-                table.update(vm.hostname) {
-                    $0.state = .completed
-                    $0.destroyedAt = now
-                }
+                table.retire(vm.hostname, at: now)
                 return true
             }
             if replaced {
@@ -172,10 +169,7 @@ extension PoolManager {
             default: expired = false
             }
             guard expired else { return }
-            table.update(hostname) {
-                $0.state = .completed
-                $0.destroyedAt = now
-            }
+            table.retire(hostname, at: now)
         }
     }
 

@@ -127,10 +127,7 @@ extension PoolManager {
             where vm.pool == pool && vm.request == nil
                 && (vm.state == .pending || vm.state == .booting || vm.state == .ready)
             {
-                table.update(hostname) {
-                    $0.state = .completed
-                    $0.destroyedAt = now
-                }
+                table.retire(hostname, at: now)
                 count += 1
             }
             return count

@@ -109,9 +109,17 @@ struct PoolTable: Sendable {
         return picked
     }
 
+    /// Schedules a VM for destruction (returned, expired, replaced) as of `now`.
+    mutating func retire(_ hostname: String, at now: Date) {
+        update(hostname) {
+            $0.state = .completed
+            $0.destroyedAt = now
+        }
+    }
+
     /// Notes that a VM's view must be written to its machine.
     mutating func markDirty(_ hostname: String) {
-        if vms[hostname] != nil { dirty.insert(hostname) }
+        if tracks(hostname) { dirty.insert(hostname) }
     }
 
     /// Up to `limit` VMs waiting to be written, removed from the dirty set.
