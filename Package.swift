@@ -177,6 +177,12 @@ let package = Package(
             name: "VMPoolerDialectTests", dependencies: ["GatewayTestSupport", "VMPoolerDialect", "Spec"],
             path: "Tests/Dialects/VMPooler", swiftSettings: strict),
         .testTarget(
+            name: "HardeningTests",
+            dependencies: [
+                "Gateway", "GatewayTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/HardeningTests", swiftSettings: strict),
+        .testTarget(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "Spec", "Store", "GatewayCore", "GatewayTestSupport",

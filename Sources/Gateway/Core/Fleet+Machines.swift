@@ -91,6 +91,7 @@ extension Fleet {
         try await onMachine(id, "updateMachine") { backend, name in
             var metadata = try await backend.machine(named: name).metadata
             try change(&metadata)
+            try TextRules.validate(tags: metadata.tags)
             return try await backend.updateMachine(named: name, MachineUpdate(metadata: metadata))
         }
     }

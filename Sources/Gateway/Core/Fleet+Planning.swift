@@ -19,6 +19,7 @@ extension Fleet {
 
         let name = request.name ?? NameGenerator.machineName(from: templateName)
         try NameRules.validate(name, what: "machine name")
+        try TextRules.validate(tags: request.tags)
         let vcpus = request.vcpus ?? template?.vcpus ?? 1
         try Limits.validate(vcpus: vcpus)
         let memory = request.memoryKiB ?? template?.memoryKiB ?? 128 * 1024
@@ -29,8 +30,7 @@ extension Fleet {
         var disks: [DiskSpec] = []
         if let template {
             for disk in template.disks.sorted(by: { $0.index < $1.index }) {
-                let bytes = disk.sizeGiB.map { Int($0 * Double(1 << 30)) }
-                if let bytes { try Limits.validate(diskBytes: bytes) }
+                let bytes = try disk.sizeGiB.map { try Limits.diskBytes($0, .gib, field: "disk \(disk.index) size") }
                 if let volume = disk.volume {
                     guard let basePool = disk.pool ?? defaults.pool else {
                         throw SpecError.invalid("template '\(template.name)' disk \(disk.index) names no storage pool")

@@ -54,20 +54,21 @@ extension Fleet {
             guard indexes.insert(disk.index).inserted else {
                 throw SpecError.invalid("template disk index \(disk.index) appears twice")
             }
-            guard disk.index >= 0 else { throw SpecError.invalid("template disk index must not be negative") }
+            try Measure.bounded(disk.index, 0...63, field: "template disk index")
             guard disk.sizeGiB != nil || disk.volume != nil else {
                 throw SpecError.invalid("template disk \(disk.index) needs a size or a volume")
             }
-            if let size = disk.sizeGiB {
-                guard size.isFinite, size > 0, size <= Double(Limits.diskBytes.upperBound) / Double(1 << 30) else {
-                    throw SpecError.invalid(
-                        "disk \(disk.index) size must be more than 0 and at most 65536 GiB, not \(size)")
-                }
-                try Limits.validate(diskBytes: Int(size * Double(1 << 30)), what: "disk \(disk.index) size")
-            }
+            if let size = disk.sizeGiB { _ = try Limits.diskBytes(size, .gib, field: "disk \(disk.index) size") }
             if let volume = disk.volume { try NameRules.validate(volume, what: "volume name") }
             if let pool = disk.pool { try NameRules.validate(pool, what: "storage pool name") }
         }
         if let network = template.network { try NameRules.validate(network, what: "network name") }
+        for (field, value) in [
+            ("osDistro", template.osDistro), ("osVersion", template.osVersion), ("icon", template.icon),
+        ] {
+            if let value { try TextRules.validate(value, field: field, maxLength: 1024) }
+        }
+        guard template.folder.count <= 16 else { throw SpecError.invalid("folder has more than 16 levels") }
+        for part in template.folder { try TextRules.validate(part, field: "folder", maxLength: 256) }
     }
 }

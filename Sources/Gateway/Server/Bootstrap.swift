@@ -31,7 +31,9 @@ enum Bootstrap {
             {
                 return
             }
-            let spec = VolumeSpec(name: seed.name, capacityBytes: seed.capacityMiB << 20, format: seed.format)
+            let spec = VolumeSpec(
+                name: seed.name, capacityBytes: try Limits.diskBytes(seed.capacityMiB, .mib, field: "capacityMiB"),
+                format: seed.format)
             _ = try await fleet.call(backend, "createVolume") { try await $0.createVolume(spec, inPool: seed.pool) }
             logger.info(
                 "seeded base volume",

@@ -63,8 +63,8 @@ public enum ConfigurationLoader {
     static func applyOverrides(_ config: inout GatewayConfiguration, environment: [String: String]) throws {
         if let host = environment["VMGATE_HOST"] { config.listen.host = host }
         if let port = environment["VMGATE_PORT"] {
-            guard let value = Int(port) else {
-                throw Failure(description: "VMGATE_PORT must be a number, not '\(port)'")
+            guard let value = Int(port), (0...65_535).contains(value) else {
+                throw Failure(description: "VMGATE_PORT must be a port number (0–65535), not '\(port)'")
             }
             config.listen.port = value
         }
@@ -86,9 +86,7 @@ public enum ConfigurationLoader {
 
     /// Checks cross-references: backend kinds and names, groups' backends, templates.
     public static func validate(_ config: GatewayConfiguration) throws {
-        guard (0...65_535).contains(config.listen.port) else {
-            throw Failure(description: "listen.port must be 0–65535")
-        }
+        try validateNumbers(config)
         guard config.store.type == "sqlite" else {
             throw Failure(description: "store.type '\(config.store.type)' is not supported (sqlite)")
         }

@@ -54,6 +54,7 @@ public struct Gateway: Sendable {
         configuration config: GatewayConfiguration, logger: Logger,
         prometheus: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) async throws -> Gateway {
+        try ConfigurationLoader.validate(config)
         let store = try openStore(config.store)
         var registry = BackendRegistry()
         var libvirtBackends: [LibvirtBackend] = []

@@ -5,15 +5,16 @@ import Spec
 extension GatewayConfiguration.BackendSettings {
     var libvirtConfiguration: LibvirtConfiguration {
         LibvirtConfiguration(
-            uri: libvirtURI, threads: threads ?? 4, keepAliveInterval: Int32(keepaliveInterval ?? 5),
-            keepAliveCount: UInt32(keepaliveCount ?? 3), defaultPool: defaultPool, defaultNetwork: network,
+            uri: libvirtURI, threads: threads ?? 4, keepAliveInterval: Int32(clamping: keepaliveInterval ?? 5),
+            keepAliveCount: UInt32(clamping: keepaliveCount ?? 3), defaultPool: defaultPool, defaultNetwork: network,
             domainType: domainType)
     }
 
     var defaults: BackendDefaults {
         BackendDefaults(
             network: network, networkType: networkType ?? "network", pool: defaultPool,
-            blankDiskBytes: Int((blankDiskGiB ?? 1) * Double(1 << 30)))
+            // Checked by ConfigurationLoader.validate; the fallback only covers unchecked test configurations.
+            blankDiskBytes: (try? Limits.diskBytes(blankDiskGiB ?? 1, .gib, field: "blankDiskGiB")) ?? 1 << 30)
     }
 }
 
@@ -30,7 +31,8 @@ extension GatewayConfiguration.GroupSettings {
 extension GatewayConfiguration.TemplateSettings {
     var template: Template {
         Template(
-            name: name, vcpus: vcpus ?? 1, memoryKiB: (memoryMiB ?? 128) * 1024,
+            name: name, vcpus: vcpus ?? 1,
+            memoryKiB: (try? Limits.memoryKiB(memoryMiB ?? 128, .mib, field: "memoryMiB")) ?? 128 * 1024,
             disks: (disks ?? []).enumerated().map { offset, disk in
                 TemplateDisk(index: disk.index ?? offset, sizeGiB: disk.sizeGiB, pool: disk.pool, volume: disk.volume)
             },

@@ -92,7 +92,7 @@ struct NativeMachineTests {
             (#"{"name":"x'y"}"#, 400, "may only contain"),
             (#"{"vcpus":"two"}"#, 400, "'vcpus' must be an integer"),
             (#"{"vcpus":-1}"#, 400, "cpus must be between"),
-            (#"{"memoryMiB":99999999}"#, 400, "memory must be between"),
+            (#"{"memoryMiB":99999999}"#, 400, "memoryMiB must be between"),
             (#"{"group":"nowhere"}"#, 404, "no group named"),
             (#"{"backend":"nowhere"}"#, 404, "no backend named"),
             (#"{"storagePool":"missing-pool"}"#, 404, "pool"),

@@ -73,8 +73,7 @@ extension CometDialect {
         let target = environment.link("/storagepools/\(pool)/storagevolumes/\(body.name)")
         let fleet = self.fleet
         if let capacity = body.capacity {
-            let bytes = Int(capacity * Double(1 << 30))
-            try Limits.validate(diskBytes: bytes, what: "capacity")
+            let bytes = try Limits.diskBytes(capacity, .gib, field: "capacity")
             let spec = VolumeSpec(name: body.name, capacityBytes: bytes, format: body.format ?? "qcow2")
             guard ["qcow2", "raw"].contains(spec.format) else { throw SpecError.invalid("format must be qcow2 or raw") }
             return try await fleet.tasks.start(kind: "volume.create", target: target) { _ in

@@ -26,17 +26,15 @@ extension CometDialect {
             let (group, vm) = try clusterAndVM(context)
             let body = try await JSONWire.decode(CometUpdateVM.self, from: request, context: context)
             if let name = body.name, name != vm { throw SpecError.invalid("renaming a VM is not supported") }
-            if let memory = body.memory, memory <= 0 {
-                throw SpecError.invalid("memory must be a positive number of MB")
-            }
+            let vcpus = try body.cpus.map { try Measure.bounded($0, Limits.vcpus, field: "cpus") }
+            let memory = try body.memory.map { try Limits.memoryKiB($0, .mib, field: "memory") }
             var machine = try await liveMachine(vm, of: group)
             if body.cpus != nil || body.memory != nil {
                 guard machine.state == .shutoff else {
                     throw SpecError.conflict(
                         "VM '\(vm)' is \(machine.state.rawValue); shut it off to change cpus or memory")
                 }
-                machine = try await fleet.updateMachine(
-                    machine.id, MachineUpdate(vcpus: body.cpus, memoryKiB: body.memory.map { $0 * 1024 }))
+                machine = try await fleet.updateMachine(machine.id, MachineUpdate(vcpus: vcpus, memoryKiB: memory))
             }
             return try JSONWire.response(wire(.live(machine), cluster: group.name))
         }
@@ -85,10 +83,11 @@ extension CometDialect {
         if let backend = body.backend, !group.backends.contains(backend) {
             throw SpecError.invalid("backend '\(backend)' is not one of cluster '\(group.name)''s backends")
         }
-        if let memory = body.memory, memory <= 0 { throw SpecError.invalid("memory must be a positive number of MB") }
+        let vcpus = try body.cpus.map { try Measure.bounded($0, Limits.vcpus, field: "cpus") }
+        let memory = try body.memory.map { try Limits.memoryKiB($0, .mib, field: "memory") }
         return try await fleet.createMachine(
             CreateMachineRequest(
-                name: body.name, template: body.template, group: group.name, backend: body.backend, vcpus: body.cpus,
-                memoryKiB: body.memory.map { $0 * 1024 }))
+                name: body.name, template: body.template, group: group.name, backend: body.backend, vcpus: vcpus,
+                memoryKiB: memory))
     }
 }

@@ -11,12 +11,15 @@ extension IMDialect {
     {
         try document.validate(known: infrastructure.document)
         let merged = infrastructure.document.merging(document)
+        for deploy in document.deploys where deploy.count > 100 {
+            throw IMFailure(400, "deploy \(deploy.system) asks for more than 100 VMs")
+        }
+        // Each count is at most 100, so the sum cannot overflow; the bound is per request.
+        let total = document.deploys.reduce(0) { $0 + max(0, $1.count) }
+        guard total <= 100 else { throw IMFailure(400, "the RADL asks for \(total) VMs; at most 100 per request") }
         var created: [IMVM] = []
         do {
             for deploy in document.deploys where deploy.count > 0 {
-                guard deploy.count <= 100 else {
-                    throw IMFailure(400, "deploy \(deploy.system) asks for more than 100 VMs")
-                }
                 guard let system = merged.system(deploy.system) else {
                     throw IMFailure(400, "deploy names undefined system '\(deploy.system)'")
                 }
@@ -88,15 +91,8 @@ extension IMDialect {
     {
         var request = CreateMachineRequest(group: infrastructure.group, backend: infrastructure.backend)
         request.extra = ["im.infrastructure": infrastructure.id, "im.system": system.id]
-        if let cpus = system.lowerBound("cpu.count") {
-            guard cpus >= 1, cpus <= 64 else { throw IMFailure(400, "cpu.count must be between 1 and 64") }
-            request.vcpus = Int(cpus.rounded(.up))
-        }
-        if let memory = Self.bytes(system, "memory.size") {
-            let mib = max(16, Int((memory / 1_048_576).rounded(.up)))
-            guard mib <= 1_048_576 else { throw IMFailure(400, "memory.size is too large") }
-            request.memoryKiB = mib * 1024
-        }
+        request.vcpus = try Self.vcpus(system)
+        request.memoryKiB = try Self.memoryKiB(system)
         if let url = system.value("disk.0.image.url").flatMap(Self.firstURL) {
             request.template = try await template(forImage: url)
         }
@@ -105,12 +101,28 @@ extension IMDialect {
         {
             request.network = provider
         }
-        if request.template == nil, fleet.groups.group(infrastructure.group)?.template == nil,
-            let disk = Self.bytes(system, "disk.0.size")
-        {
-            request.diskBytes = Int(disk)
+        // Checked even when a template decides the disk, so an impossible size is never accepted.
+        let disk = try Self.bytes(system, "disk.0.size").map { try Limits.diskBytes($0, .bytes, field: "disk.0.size") }
+        if request.template == nil, fleet.groups.group(infrastructure.group)?.template == nil, let disk {
+            request.diskBytes = disk
         }
         return request
+    }
+
+    /// `cpu.count`'s lower bound as a vCPU count within the gateway's limits.
+    static func vcpus(_ system: RADLAspect) throws -> Int? {
+        guard let cpus = system.lowerBound("cpu.count") else { return nil }
+        return try Measure.bounded(try Measure.integer(cpus, field: "cpu.count"), Limits.vcpus, field: "cpu.count")
+    }
+
+    /// `memory.size` in KiB: whole MiB, at least 16, within the gateway's limits.
+    static func memoryKiB(_ system: RADLAspect) throws -> Int? {
+        guard let memory = bytes(system, "memory.size") else { return nil }
+        guard try Measure.finite(memory, field: "memory.size") > 0 else {
+            throw SpecError.invalid("memory.size must be positive")
+        }
+        let mib = try Measure.integer(memory / 1_048_576, field: "memory.size")
+        return try Limits.memoryKiB(max(16, mib), .mib, field: "memory.size")
     }
 
     static func firstURL(_ value: RADLValue) -> String? {

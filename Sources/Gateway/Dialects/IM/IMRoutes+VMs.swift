@@ -87,10 +87,8 @@ extension IMDialect {
         }
         guard let id = vm.machine else { throw IMFailure(400, "VM \(vm.id) was never created") }
         var update = MachineUpdate()
-        if let cpus = system.lowerBound("cpu.count") { update.vcpus = Int(cpus.rounded(.up)) }
-        if let memory = Self.bytes(system, "memory.size") {
-            update.memoryKiB = max(16, Int((memory / 1_048_576).rounded(.up))) * 1024
-        }
+        update.vcpus = try Self.vcpus(system)
+        update.memoryKiB = try Self.memoryKiB(system)
         if update.touchesHardware {
             let before = try await fleet.machine(id)
             let wasActive = before.state.isActive

@@ -131,7 +131,7 @@ struct RADLLexer {
             for _ in 0..<6 { advance() }
             return token(try recipe(startLine: startLine, startColumn: startColumn))
         default:
-            if Self.isDigit(scalar) { return token(number()) }
+            if Self.isDigit(scalar) { return token(try number()) }
             if Self.isWordStart(scalar) {
                 var word = ""
                 while let s = peek(), Self.isWordPart(s) {
@@ -145,7 +145,12 @@ struct RADLLexer {
         }
     }
 
-    private mutating func number() -> RADLToken.Kind {
+    /// Digits with an optional fraction. Letters glued to it must be a size unit (`512m`), so
+    /// `1e300` is refused rather than read as 1 with a unit `e300`; numbers past 30 digits or
+    /// outside a double's finite range are refused too.
+    private mutating func number() throws(RADLError) -> RADLToken.Kind {
+        let startLine = line
+        let startColumn = column
         var text = ""
         while let s = peek(), Self.isDigit(s) {
             text.unicodeScalars.append(s)
@@ -159,7 +164,20 @@ struct RADLLexer {
                 advance()
             }
         }
-        return .number(Double(text) ?? 0)
+        var suffix = ""
+        var offset = 0
+        while let s = peek(offset), Self.isWordPart(s) {
+            suffix.unicodeScalars.append(s)
+            offset += 1
+        }
+        guard suffix.isEmpty || RADLParser.isUnit(suffix) else {
+            throw RADLError(message: "malformed number '\(text)\(suffix)'", line: startLine, column: startColumn)
+        }
+        guard text.count <= 30, let value = Double(text), value.isFinite else {
+            throw RADLError(
+                message: "number '\(text.prefix(20))…' is too large", line: startLine, column: startColumn)
+        }
+        return .number(value)
     }
 
     private mutating func string() throws(RADLError) -> RADLToken.Kind {

@@ -192,6 +192,9 @@ struct RADLParser {
         case .number(let value):
             var unit: String?
             if case .word(let word) = current.kind, !Self.keywords.contains(word) {
+                guard Self.isUnit(word) else {
+                    throw fail("a size unit (k, m, g or t, with an optional i and b) after the number")
+                }
                 _ = take()
                 unit = word
             }
@@ -209,6 +212,17 @@ struct RADLParser {
         default:
             throw fail("a string, number or list as the value of '\(name)'", valueToken)
         }
+    }
+
+    /// `b`, or `k`, `m`, `g`, `t` followed by an optional `i` and `b` (any case), as IM reads them.
+    static func isUnit(_ word: String) -> Bool {
+        var rest = Substring(word.lowercased())
+        if rest == "b" { return true }
+        guard let first = rest.first, "kmgt".contains(first) else { return false }
+        rest.removeFirst()
+        if rest.first == "i" { rest.removeFirst() }
+        if rest.first == "b" { rest.removeFirst() }
+        return rest.isEmpty
     }
 
     private static func randomString(_ count: Int) -> String {

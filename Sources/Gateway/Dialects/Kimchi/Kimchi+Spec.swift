@@ -90,13 +90,7 @@ extension KimchiDialect {
 
     /// Memory in MB from a request, as KiB, within the gateway's limits.
     static func kibibytes(megabytes: Int, what: String = "memory") throws -> Int {
-        let range = Limits.memoryKiB
-        guard megabytes >= range.lowerBound / 1024, megabytes <= range.upperBound / 1024 else {
-            throw SpecError.invalid(
-                "\(what) must be between \(range.lowerBound / 1024) and \(range.upperBound / 1024) MB, not \(megabytes)"
-            )
-        }
-        return megabytes * 1024
+        try Limits.memoryKiB(megabytes, .mib, field: what)
     }
 
     /// The last path component after `collection/` in a Kimchi URI (`/templates/NAME` → `NAME`).

@@ -112,9 +112,8 @@ extension KimchiDialect {
         var result: [TemplateDisk] = []
         for (position, disk) in disks.enumerated() {
             let index = disk.index ?? position
-            if let size = disk.size, !(size.isFinite && size > 0 && size <= 65536) {
-                throw SpecError.invalid("disk \(index) size must be more than 0 and at most 65536 GB, not \(size)")
-            }
+            try Measure.bounded(index, 0...63, field: "disk index")
+            if let size = disk.size { _ = try Limits.diskBytes(size, .gib, field: "disk \(index) size") }
             var diskPool: String?
             if let volume = disk.volume {
                 guard let named = disk.pool ?? pool ?? defaultPool else {

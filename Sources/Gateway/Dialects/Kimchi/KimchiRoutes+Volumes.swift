@@ -47,6 +47,12 @@ extension KimchiDialect {
             guard action == "resize" || action == "wipe" else {
                 throw SpecError.invalid("unknown storage volume action '\(action)'; expected resize or wipe")
             }
+            // The request is checked before the backend's capabilities: a malformed one is 400, not 501.
+            let bytes =
+                action == "resize"
+                ? try Self.bytes(
+                    megabytes: try await JSONWire.decode(KimchiResizeVolume.self, from: request, context: context).size,
+                    what: "size") : nil
             let found = try await lookUpVolume(context)
             let backend = try fleet.backends.backend(found.backend)
             try backend.require(.volumeMaintenance, "volume \(action)")
@@ -56,9 +62,7 @@ extension KimchiDialect {
             let target = environment.link("/storagepools/\(found.pool)/storagevolumes/\(found.name)")
             let fleet = self.fleet
             let record: TaskRecord
-            if action == "resize" {
-                let body = try await JSONWire.decode(KimchiResizeVolume.self, from: request, context: context)
-                let bytes = try Self.bytes(megabytes: body.size, what: "size")
+            if let bytes {
                 record = try await fleet.tasks.start(
                     kind: "volume.resize", target: target, message: "resizing '\(found.name)'"
                 ) { _ in
@@ -104,10 +108,6 @@ extension KimchiDialect {
 
     /// Bytes from a size in MB, within the gateway's disk limits.
     static func bytes(megabytes: Int, what: String) throws -> Int {
-        let maximum = Limits.diskBytes.upperBound >> 20
-        guard megabytes >= 1, megabytes <= maximum else {
-            throw SpecError.invalid("\(what) must be between 1 and \(maximum) MB, not \(megabytes)")
-        }
-        return megabytes << 20
+        try Limits.diskBytes(megabytes, .mib, field: what)
     }
 }

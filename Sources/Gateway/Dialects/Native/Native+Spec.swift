@@ -25,10 +25,11 @@ extension NativeTemplate {
     }
 
     /// The Spec template, with `base` supplying fields this request leaves out.
-    func spec(over base: Template? = nil) -> Template {
+    func spec(over base: Template? = nil) throws -> Template {
         let fallback = base ?? Template(name: name)
+        let memoryKiB = try memoryMiB.map { try Limits.memoryKiB($0, .mib, field: "memoryMiB") }
         return Template(
-            name: name, vcpus: vcpus ?? fallback.vcpus, memoryKiB: memoryMiB.map { $0 * 1024 } ?? fallback.memoryKiB,
+            name: name, vcpus: vcpus ?? fallback.vcpus, memoryKiB: memoryKiB ?? fallback.memoryKiB,
             disks: disks ?? fallback.disks, cdrom: cdrom ?? fallback.cdrom, folder: folder ?? fallback.folder,
             icon: icon ?? fallback.icon, osDistro: osDistro ?? fallback.osDistro,
             osVersion: osVersion ?? fallback.osVersion, network: network ?? fallback.network,
@@ -46,12 +47,15 @@ extension NativeGroup {
 }
 
 extension NativeCreateMachine {
-    /// The core's request, with units converted.
-    var coreRequest: CreateMachineRequest {
+    /// The core's request, with units converted and checked.
+    func coreRequest() throws -> CreateMachineRequest {
         CreateMachineRequest(
-            name: name, template: template, group: group, backend: backend, vcpus: vcpus,
-            memoryKiB: memoryMiB.map { $0 * 1024 }, storagePool: storagePool,
-            diskBytes: diskGiB.map { Int($0 * Double(1 << 30)) }, network: network, tags: tags ?? [:],
-            lifetimeHours: lifetimeHours, start: start ?? false)
+            name: name, template: template, group: group, backend: backend,
+            vcpus: try vcpus.map { try Measure.bounded($0, Limits.vcpus, field: "vcpus") },
+            memoryKiB: try memoryMiB.map { try Limits.memoryKiB($0, .mib, field: "memoryMiB") },
+            storagePool: storagePool, diskBytes: try diskGiB.map { try Limits.diskBytes($0, .gib, field: "diskGiB") },
+            network: network, tags: tags ?? [:],
+            lifetimeHours: try lifetimeHours.map { try Limits.lifetime(hours: $0, field: "lifetimeHours") },
+            start: start ?? false)
     }
 }

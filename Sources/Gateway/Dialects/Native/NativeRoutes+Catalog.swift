@@ -11,7 +11,7 @@ extension NativeDialect {
         }
         routes.post("/templates") { request, context in
             let body = try await JSONWire.decode(NativeTemplate.self, from: request, context: context)
-            let template = body.spec()
+            let template = try body.spec()
             try await fleet.createTemplate(template)
             return try JSONWire.response(
                 NativeTemplate(template), status: .created,
@@ -24,7 +24,7 @@ extension NativeDialect {
         routes.put("/templates/:name") { request, context in
             let name = try context.parameters.require("name")
             let body = try await JSONWire.decode(NativeTemplate.self, from: request, context: context)
-            let template = body.spec(over: try await fleet.requireTemplate(name))
+            let template = try body.spec(over: try await fleet.requireTemplate(name))
             try await fleet.updateTemplate(named: name, to: template)
             return try JSONWire.response(NativeTemplate(template))
         }

@@ -10,7 +10,7 @@ extension NativeDialect {
         routes.get("/machines") { request, _ in try await listMachines(request) }
         routes.post("/machines") { request, context in
             let body = try await JSONWire.decode(NativeCreateMachine.self, from: request, context: context)
-            let machine = try await fleet.createMachine(body.coreRequest)
+            let machine = try await fleet.createMachine(try body.coreRequest())
             let wire = NativeMachine(machine, prefix: environment.prefix)
             return try JSONWire.response(wire, status: .created, headers: [.location: wire.links.`self`])
         }
@@ -72,14 +72,13 @@ extension NativeDialect {
     private func update(_ id: String, _ body: NativeUpdateMachine) async throws -> Machine {
         var machine: Machine?
         if body.vcpus != nil || body.memoryMiB != nil {
-            machine = try await fleet.updateMachine(
-                id, MachineUpdate(vcpus: body.vcpus, memoryKiB: body.memoryMiB.map { $0 * 1024 }))
+            let vcpus = try body.vcpus.map { try Measure.bounded($0, Limits.vcpus, field: "vcpus") }
+            let memory = try body.memoryMiB.map { try Limits.memoryKiB($0, .mib, field: "memoryMiB") }
+            machine = try await fleet.updateMachine(id, MachineUpdate(vcpus: vcpus, memoryKiB: memory))
         }
         if body.tags != nil || body.lifetimeHours != nil || body.group != nil {
             if let group = body.group { _ = try fleet.groups.require(group) }
-            if let hours = body.lifetimeHours, hours < 0 {
-                throw SpecError.invalid("lifetimeHours must not be negative")
-            }
+            if let hours = body.lifetimeHours { try Limits.lifetime(hours: hours, field: "lifetimeHours") }
             machine = try await fleet.updateMetadata(machine?.id ?? id) { metadata in
                 if let tags = body.tags { metadata.tags = tags }
                 if let hours = body.lifetimeHours { metadata.lifetimeHours = hours }

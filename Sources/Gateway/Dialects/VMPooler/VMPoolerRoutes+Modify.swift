@@ -39,7 +39,9 @@ extension VMPoolerDialect {
                 lifetime = Double(value)
             case "tags":
                 guard let object = body[key] as? [String: Any], let parsed = Self.tagValues(object) else {
-                    failures.append("You provided tags as something other than a hash of strings.")
+                    failures.append(
+                        "You provided tags as something other than a hash of strings of printable characters (at most \(TextRules.maxTags) tags, names up to \(TextRules.maxTagKey) and values up to \(TextRules.maxTagValue) characters)."
+                    )
                     continue
                 }
                 tags = parsed
@@ -78,9 +80,8 @@ extension VMPoolerDialect {
             case let number as NSNumber: tags[key] = number.stringValue
             default: return nil
             }
-            guard tags[key]!.count <= 1024 else { return nil }
         }
-        return tags
+        return (try? TextRules.validate(tags: tags)) == nil ? nil : tags
     }
 
     static func number(_ value: Double) -> String {

@@ -21,6 +21,8 @@ extension VMPoolerDialect {
                 guard let count = (raw as? String).flatMap({ Int($0) }) ?? (raw as? Int), count > 0 else {
                     throw VMPoolerError.badRequest("count for '\(name)' must be a positive whole number")
                 }
+                // Checked one by one as well, so the total below cannot overflow.
+                guard count <= settings.maxOnDemand else { throw tooMany(count) }
                 guard let pool = manager.pools(answering: name).first else {
                     unknown.append(name)
                     continue
@@ -34,9 +36,7 @@ extension VMPoolerDialect {
             }
             guard !items.isEmpty else { throw VMPoolerError.badRequest("request at least one VM") }
             let total = items.reduce(0) { $0 + $1.count }
-            guard total <= settings.maxOnDemand else {
-                throw VMPoolerError(.forbidden, "requested \(total) VMs; at most \(settings.maxOnDemand) per request")
-            }
+            guard total <= settings.maxOnDemand else { throw tooMany(total) }
             let record = OnDemandRequest(
                 id: id, items: items, status: .pending, createdAt: Date(), token: requester?.token,
                 user: requester?.user,
@@ -97,5 +97,9 @@ extension VMPoolerDialect {
     func fqdn(_ hostname: String, version: Version) -> String {
         guard version == .v3, let domain = settings.domain else { return hostname }
         return "\(hostname).\(domain)"
+    }
+
+    private func tooMany(_ count: Int) -> VMPoolerError {
+        VMPoolerError(.forbidden, "requested \(count) VMs; at most \(settings.maxOnDemand) per request")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import Spec
 
 /// The vmpooler dialect's options (`dialects: [{name: vmpooler, options: {...}}]`), all strings.
@@ -47,27 +48,32 @@ public struct VMPoolerSettings: Sendable {
 
     /// Parses options; a malformed value is a configuration error.
     public init(options: [String: String]) throws {
-        func number(_ key: String, _ fallback: Double, min: Double = 0) throws -> Double {
+        func number(_ key: String, _ fallback: Double, min: Double = 0, max: Double) throws -> Double {
             guard let raw = options[key] else { return fallback }
-            guard let value = Double(raw), value >= min, value.isFinite else {
-                throw SpecError.invalid("vmpooler option '\(key)' must be a number ≥ \(min), not '\(raw)'")
-            }
-            return value
+            let field = "vmpooler option '\(key)'"
+            return try Measure.bounded(try Measure.number(parsing: raw, field: field), min...max, field: field)
+        }
+        func count(_ key: String, _ fallback: Int) throws -> Int {
+            guard let raw = options[key] else { return fallback }
+            let field = "vmpooler option '\(key)'"
+            return try Measure.integer(parsing: raw, field: field, in: 1...1000)
         }
         domain = options["domain"].flatMap { $0.isEmpty ? nil : $0 }
         pools = (options["pools"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
-        vmLifetime = try number("vmLifetime", 24, min: 0.0001)
-        vmLifetimeAuth = try number("vmLifetimeAuth", 72, min: 0.0001)
-        maxLifetime = try number("maxLifetime", 336, min: 0.0001)
-        readyTTLMinutes = try number("readyTTL", 1440)
-        loopInterval = try number("loopInterval", 5, min: 0.01)
-        bootTimeout = try number("bootTimeout", 600, min: 0.01)
-        destroyedRetention = try number("destroyedRetention", 3600)
-        onDemandTTL = try number("onDemandTTL", 300, min: 0.01)
-        taskLimit = Int(try number("taskLimit", 10, min: 1))
-        cloneLimit = options["cloneLimit"] == nil ? nil : Int(try number("cloneLimit", 1, min: 1))
-        maxOnDemand = Int(try number("maxOnDemand", 10, min: 1))
+        let hours = Limits.lifetimeHours.upperBound
+        let day = 86_400.0
+        vmLifetime = try number("vmLifetime", 24, min: 0.0001, max: hours)
+        vmLifetimeAuth = try number("vmLifetimeAuth", 72, min: 0.0001, max: hours)
+        maxLifetime = try number("maxLifetime", 336, min: 0.0001, max: hours)
+        readyTTLMinutes = try number("readyTTL", 1440, max: 365 * 1440)
+        loopInterval = try number("loopInterval", 5, min: 0.01, max: 3600)
+        bootTimeout = try number("bootTimeout", 600, min: 0.01, max: day)
+        destroyedRetention = try number("destroyedRetention", 3600, max: 365 * day)
+        onDemandTTL = try number("onDemandTTL", 300, min: 0.01, max: day)
+        taskLimit = try count("taskLimit", 10)
+        cloneLimit = options["cloneLimit"] == nil ? nil : try count("cloneLimit", 1)
+        maxOnDemand = try count("maxOnDemand", 10)
         switch options["readiness"] ?? "running" {
         case "running": readiness = .running
         case let raw where raw.hasPrefix("tcp:"):

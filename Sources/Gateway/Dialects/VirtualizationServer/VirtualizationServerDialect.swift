@@ -39,13 +39,8 @@ public struct VirtualizationServerDialect: Dialect {
                 "virtualization-server option 'network_type' must be 'network' or 'bridge', not '\(type)'")
         }
         if let raw = options["disk_size_kib"] {
-            guard let kib = Int(raw), kib > 0, kib <= Limits.diskBytes.upperBound / 1024,
-                Limits.diskBytes.contains(kib * 1024)
-            else {
-                throw SpecError.invalid(
-                    "virtualization-server option 'disk_size_kib' must be a size in KiB (1024 to 2^36), not '\(raw)'")
-            }
-            diskBytes = kib * 1024
+            let field = "virtualization-server option 'disk_size_kib'"
+            diskBytes = try Limits.diskBytes(try Measure.integer(parsing: raw, field: field), .kib, field: field)
         } else {
             diskBytes = nil
         }

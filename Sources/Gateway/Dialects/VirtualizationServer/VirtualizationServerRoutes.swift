@@ -23,8 +23,8 @@ extension VirtualizationServerDialect {
         }
         routes.post("/virtual_machines") { request, context in
             let body = try await JSONWire.decode(VirtualizationServerCreate.self, from: request, context: context)
-            try Limits.validate(vcpus: body.cpu_count)
-            try Limits.validate(memoryKiB: body.memory_size)
+            try Limits.validate(vcpus: body.cpu_count, field: "cpu_count")
+            try Limits.validate(memoryKiB: body.memory_size, field: "memory_size")
             if let name = body.name { try NameRules.validate(name, what: "name") }
             let machine = try await fleet.createMachine(
                 CreateMachineRequest(
@@ -57,8 +57,8 @@ extension VirtualizationServerDialect {
             }
             action = known
         }
-        if let cpus = body.cpu_count { try Limits.validate(vcpus: cpus) }
-        if let memory = body.memory_size { try Limits.validate(memoryKiB: memory) }
+        if let cpus = body.cpu_count { try Limits.validate(vcpus: cpus, field: "cpu_count") }
+        if let memory = body.memory_size { try Limits.validate(memoryKiB: memory, field: "memory_size") }
         guard action != nil || body.cpu_count != nil || body.memory_size != nil else {
             throw SpecError.invalid("nothing to change: give 'state', 'cpu_count' or 'memory_size'")
         }
