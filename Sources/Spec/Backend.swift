@@ -38,10 +38,15 @@ public protocol Backend: Sendable {
     /// Removes the machine from the host but keeps its disks (and a record of its definition).
     func releaseMachine(named name: String) async throws
     /// The machine's persistent definition in the backend's own format (libvirt: domain XML),
-    /// to keep before ``releaseMachine(named:)`` and pass to ``defineMachine(xml:)`` later.
+    /// to keep before ``releaseMachine(named:)`` and pass to ``defineMachine(xml:ownedPaths:)`` later.
     func domainXML(named name: String) async throws -> String
     /// Defines (without starting) a machine from a definition kept from ``domainXML(named:)``.
-    func defineMachine(xml: String) async throws -> Machine
+    ///
+    /// The definition must pass the backend's definition policy (disks only from its pools, no
+    /// host devices or host paths); `ownedPaths` are the disk images the gateway's own records say
+    /// it created for the machine (deleted with it). Ownership written in the definition itself is
+    /// ignored.
+    func defineMachine(xml: String, ownedPaths: [String]) async throws -> Machine
     /// Opens the machine's serial console as a byte stream (requires `.serialConsole`).
     func openConsole(ofMachine name: String) async throws -> any ConsoleStream
     /// Cumulative counters.
@@ -101,7 +106,7 @@ extension Backend {
     }
 
     /// Default for backends that cannot define machines from a kept definition: `unsupported`.
-    public func defineMachine(xml: String) async throws -> Machine {
+    public func defineMachine(xml: String, ownedPaths: [String]) async throws -> Machine {
         throw SpecError.unsupported("backend '\(self.name)' cannot define machines from a definition")
     }
 

@@ -24,6 +24,13 @@ public final class LiveGateway: Sendable {
     /// Builds `configuration` and serves it on `port` (a free one when nil) until ``stop()``.
     public static func start(_ configuration: GatewayConfiguration, port: Int? = nil) async throws -> LiveGateway {
         var config = configuration
+        // A gateway for proxy backends to point at serves the backend-level routes.
+        for index in config.dialects.indices where config.dialects[index].name == "native" {
+            config.dialects[index].options = (config.dialects[index].options ?? [:]).merging(["backendRoutes": "true"])
+            {
+                current, _ in current
+            }
+        }
         let port = try port ?? freePort()
         config.listen = .init(host: "127.0.0.1", port: port)
         var logger = Logger(label: "upstream")

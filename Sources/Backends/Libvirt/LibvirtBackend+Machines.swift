@@ -143,11 +143,14 @@ extension LibvirtBackend {
     }
 
     /// Defines a machine from XML (e.g. one kept from ``domainXML(named:)``) and returns it.
-    public func defineMachine(xml: String) async throws -> Machine {
+    public func defineMachine(xml: String, ownedPaths: [String]) async throws -> Machine {
         let backend = self.name
         let parsed = try DomainXML(xml)
         try NameRules.validate(parsed.name, what: "machine name")
         return try await mutateMachine(parsed.name) { connection in
+            let pools = try StorageReader.pools(connection, backend: backend)
+            let policy = DefinitionPolicy(poolPaths: pools.compactMap(\.path), poolNames: Set(pools.map(\.name)))
+            let xml = try policy.sanitize(xml, ownedPaths: ownedPaths)
             guard let pointer = virDomainDefineXML(connection.pointer, xml) else {
                 throw LibvirtError.capture("define", "machine '\(parsed.name)'", connection: connection)
             }

@@ -54,7 +54,7 @@ struct MetadataXML: Sendable, Equatable {
 
     /// Parses the element alone as `virDomainGetMetadata` returns it: without prefix or namespace.
     init?(element: String) {
-        guard let document = try? XMLDocument(xmlString: element), let root = document.rootElement(),
+        guard let document = try? XMLText.document(element, what: "metadata"), let root = document.rootElement(),
             (root.localName ?? root.name) == "machine"
         else { return nil }
         self.init(root: root)

@@ -24,12 +24,29 @@ enum XMLText {
         return out
     }
 
-    /// Parses a document, mapping failures to `invalid`.
+    /// Parses a document, mapping failures to `invalid`. Documents with a `DOCTYPE` (and so any
+    /// entity declaration) are refused before libxml2 sees them, and external entities are never
+    /// loaded: nothing in a definition can make the gateway read a file or fetch a URL.
     static func document(_ xml: String, what: String) throws(SpecError) -> XMLDocument {
+        try refuseDeclarations(xml, what: what)
         do {
-            return try XMLDocument(xmlString: xml, options: [])
+            return try XMLDocument(xmlString: xml, options: [.nodeLoadExternalEntitiesNever])
         } catch {
             throw SpecError.invalid("malformed \(what) XML", cause: String(describing: error))
+        }
+    }
+
+    /// `invalid` when `xml` declares a document type or entities (`<!DOCTYPE`, `<!ENTITY`).
+    static func refuseDeclarations(_ xml: String, what: String) throws(SpecError) {
+        let bytes = Array(xml.utf8)
+        var index = 0
+        while let open = bytes[index...].firstIndex(of: UInt8(ascii: "<")) {
+            index = open + 1
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "!") else { continue }
+            let word = String(decoding: bytes[(index + 1)..<min(bytes.count, index + 8)], as: UTF8.self).uppercased()
+            if word.hasPrefix("DOCTYPE") || word.hasPrefix("ENTITY") {
+                throw SpecError.invalid("\(what) XML must not contain a DOCTYPE or entity declarations")
+            }
         }
     }
 }
@@ -84,5 +101,6 @@ func bytes(of element: XMLElement?, defaultUnit: String = "bytes") -> Int? {
         case "tb": 1_000_000_000_000
         default: 1
         }
-    return value * factor
+    let (product, overflow) = value.multipliedReportingOverflow(by: factor)
+    return overflow ? nil : product
 }

@@ -64,8 +64,12 @@ extension ProxyBackend {
     }
 
     /// Defines a machine from a kept definition.
-    public func defineMachine(xml: String) async throws -> Machine {
-        let response = try await call("POST", "/definitions", body: Array(xml.utf8), contentType: "application/xml")
+    public func defineMachine(xml: String, ownedPaths: [String]) async throws -> Machine {
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+#")
+        let query = ownedPaths.map { "ownedPath=" + ($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0) }
+        let path = "/definitions" + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
+        let response = try await call("POST", path, body: Array(xml.utf8), contentType: "application/xml")
         return local(try decode(Machine.self, response))
     }
 

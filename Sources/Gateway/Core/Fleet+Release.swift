@@ -26,10 +26,15 @@ extension Fleet {
         return released
     }
 
-    /// Defines a released machine again on `backend` (without starting it).
-    public func defineMachine(_ definition: String, on backend: String) async throws -> Machine {
+    /// Defines a released machine again on `backend` (without starting it); `disks` are the
+    /// machine's disks as the gateway recorded them, whose `ownedByGateway` flags say which images
+    /// are deleted with the machine.
+    public func defineMachine(_ definition: String, disks: [MachineDisk], on backend: String) async throws -> Machine {
         let target = try backends.backend(backend)
-        return try await call(target, "defineMachine") { try await $0.defineMachine(xml: definition) }
+        let owned = disks.filter(\.ownedByGateway).compactMap(\.path)
+        return try await call(target, "defineMachine") {
+            try await $0.defineMachine(xml: definition, ownedPaths: owned)
+        }
     }
 
     /// Opens the serial console of a running machine; the caller must ``ConsoleStream/close()`` it.

@@ -39,7 +39,7 @@ public struct Gateway: Sendable {
     /// The dialects vmgate knows.
     public static var registry: DialectRegistry {
         var registry = DialectRegistry()
-        registry.register(NativeDialect.self) { NativeDialect(environment: $0) }
+        registry.register(NativeDialect.self) { try NativeDialect(environment: $0) }
         registry.register(KimchiDialect.self) { try KimchiDialect(environment: $0) }
         registry.register(VirtualizationServerDialect.self) { try VirtualizationServerDialect(environment: $0) }
         registry.register(VMPoolerDialect.self) { try VMPoolerDialect(environment: $0) }

@@ -9,7 +9,7 @@ extension CometDialect {
         case .live(let machine):
             return .live(try await fleet.perform(.start, on: machine.id))
         case .released(let record):
-            let machine = try await fleet.defineMachine(record.definition, on: record.backend)
+            let machine = try await fleet.defineMachine(record.definition, disks: record.disks, on: record.backend)
             try await released.remove(record)
             return .live(try await fleet.perform(.start, on: machine.id))
         }
@@ -43,7 +43,7 @@ extension CometDialect {
             definition: kept.definition, releasedAt: Date())
         do { try await released.save(record) } catch {
             // Keep the VM: define it again rather than lose its definition.
-            _ = try? await fleet.defineMachine(kept.definition, on: kept.machine.backend)
+            _ = try? await fleet.defineMachine(kept.definition, disks: kept.machine.disks, on: kept.machine.backend)
             throw error
         }
         return .released(record)
@@ -61,7 +61,7 @@ extension CometDialect {
             try await fleet.deleteMachine(machine.id, options: DeleteOptions(removeOwnedDisks: true, force: true))
             await removeLeftovers(of: machine)
         case .released(let record):
-            let machine = try await fleet.defineMachine(record.definition, on: record.backend)
+            let machine = try await fleet.defineMachine(record.definition, disks: record.disks, on: record.backend)
             try await fleet.deleteMachine(machine.id, options: DeleteOptions(removeOwnedDisks: true, force: true))
             await removeLeftovers(of: machine)
             try await released.remove(record)

@@ -29,7 +29,7 @@ import Spec
 /// Also `GET /groups/:name/routing`: the group's backends and the machines of the group that
 /// live on other backends (`unreachableMachines`), e.g. after the group was moved in configuration.
 extension NativeDialect {
-    func addBackendRoutes(to routes: RouteCollection<GatewayContext>) {
+    func addBackendRoutes(to routes: RouteCollection<GatewayContext>, enabled: Bool) {
         routes.get("/backends/:name/health") { _, context in
             let backend = try backend(context)
             return try specResponse(await fleet.health(of: backend))
@@ -39,6 +39,20 @@ extension NativeDialect {
         }
         routes.get("/groups/:name/routing") { _, context in
             try JSONWire.response(try await fleet.routing(ofGroup: try context.parameters.require("name")))
+        }
+        guard enabled else {
+            for path in ["/backends/:name/machines", "/backends/:name/definitions", "/backends/:name/pools"] {
+                for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+                    for suffix in ["", "/**"] {
+                        routes.on(RouterPath(path + suffix), method: method) { _, _ -> Response in
+                            throw SpecError.notFound(
+                                "backend-level routes are disabled; an operator enables them with the native option 'backendRoutes'"
+                            )
+                        }
+                    }
+                }
+            }
+            return
         }
         addBackendMachineRoutes(to: routes)
         addBackendMachineDetailRoutes(to: routes)
@@ -100,8 +114,10 @@ extension NativeDialect {
             let body = try await request.collectBody(upTo: context.maxUploadSize)
             let xml = String(buffer: body)
             guard !xml.isEmpty else { throw SpecError.invalid("the request body must be a machine definition") }
+            let owned = request.uri.queryParameters.getAll("ownedPath").map { String($0) }
             return try specResponse(
-                try await on(context, "defineMachine") { try await $0.defineMachine(xml: xml) }, status: .created)
+                try await on(context, "defineMachine") { try await $0.defineMachine(xml: xml, ownedPaths: owned) },
+                status: .created)
         }
     }
 
