@@ -10,15 +10,19 @@ public struct BackendDefaults: Sendable, Hashable {
     public var pool: String?
     /// Size of the blank disk of machines created without a template, in bytes.
     public var blankDiskBytes: Int
+    /// Directories new storage pools may be created in.
+    public var storageRoots: StorageRoots
 
     /// Creates defaults.
     public init(
-        network: String? = nil, networkType: String = "network", pool: String? = nil, blankDiskBytes: Int = 1 << 30
+        network: String? = nil, networkType: String = "network", pool: String? = nil, blankDiskBytes: Int = 1 << 30,
+        storageRoots: StorageRoots = StorageRoots()
     ) {
         self.network = network
         self.networkType = networkType
         self.pool = pool
         self.blankDiskBytes = blankDiskBytes
+        self.storageRoots = storageRoots
     }
 }
 

@@ -59,6 +59,21 @@ extension Fleet {
         }
     }
 
+    /// Creates a `dir` pool on `backend` after checking its name and that its path lies inside
+    /// the backend's storage roots (never `/`, a system directory or the gateway's data directory).
+    public func createStoragePool(_ spec: StoragePoolSpec, backend name: String) async throws -> StoragePool {
+        try NameRules.validate(spec.name, what: "storage pool name")
+        guard spec.type == "dir" else {
+            throw SpecError.invalid("only storage pools of type 'dir' can be created, not '\(spec.type)'")
+        }
+        let backend = try backends.backend(name)
+        try backends.defaults(name).storageRoots.validate(poolPath: spec.path, protected: protectedPaths)
+        try backend.require(.poolManagement, "storage pool creation")
+        var spec = spec
+        spec.path = StorageRoots.normalize(spec.path)
+        return try await call(backend, "createStoragePool") { [spec] in try await $0.createStoragePool(spec) }
+    }
+
     /// Machines whose disks use volume `path`.
     public func machines(usingVolumePath path: String) async -> [Machine] {
         await machines().machines.filter { $0.disks.contains { $0.path == path } }

@@ -19,14 +19,17 @@ public final class Fleet: Sendable {
     public let defaultGroup: String?
     /// Time limit of one backend call, in seconds; past it the caller gets `unavailable`.
     public let callTimeout: Double
+    /// Directories of the gateway's own (its data directory): no storage pool may be created there.
+    public let protectedPaths: [String]
     let logger: Logger
     let roundRobin = Mutex<[String: Int]>([:])
 
     /// Creates a fleet.
     public init(
         backends: BackendRegistry, groups: GroupDirectory, store: any GatewayStore, defaultGroup: String? = nil,
-        callTimeout: Double = 30, logger: Logger
+        callTimeout: Double = 30, protectedPaths: [String] = [], logger: Logger
     ) {
+        self.protectedPaths = protectedPaths
         self.backends = backends
         self.groups = groups
         self.store = store

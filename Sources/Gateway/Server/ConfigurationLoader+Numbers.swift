@@ -24,6 +24,11 @@ extension ConfigurationLoader {
             try key("\(at).connectTimeoutSeconds") { try seconds(backend.connectTimeoutSeconds, field: $0) }
             try key("\(at).timeoutSeconds") { try seconds(backend.timeoutSeconds, field: $0) }
             try key("\(at).pollIntervalSeconds") { try seconds(backend.pollIntervalSeconds, field: $0) }
+            for (rootIndex, root) in (backend.storageRoots ?? []).enumerated() {
+                try key("\(at).storageRoots[\(rootIndex)]") { _ in
+                    try StorageRoots.validate(root: root, protected: [config.dataDirectory].compactMap { $0 })
+                }
+            }
             for (seedIndex, seed) in (backend.seedVolumes ?? []).enumerated() {
                 try key("\(at).seedVolumes[\(seedIndex)].capacityMiB") {
                     _ = try Limits.diskBytes(seed.capacityMiB, .mib, field: $0)

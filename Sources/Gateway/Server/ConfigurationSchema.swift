@@ -23,7 +23,7 @@ enum ConfigurationSchema {
                 "caFile": .scalar,
                 "clientCertificate": .scalar, "clientKey": .scalar, "insecure": .scalar,
                 "connectTimeoutSeconds": .scalar,
-                "timeoutSeconds": .scalar, "pollIntervalSeconds": .scalar,
+                "timeoutSeconds": .scalar, "pollIntervalSeconds": .scalar, "storageRoots": .list(.scalar),
                 "seedVolumes": .list(
                     .map(["pool": .scalar, "name": .scalar, "capacityMiB": .scalar, "format": .scalar])),
             ])),

@@ -79,7 +79,8 @@ public struct Gateway: Sendable {
         try await groups.load()
         let fleet = Fleet(
             backends: registry, groups: groups, store: store, defaultGroup: config.defaultGroup,
-            callTimeout: config.callTimeoutSeconds ?? 30, logger: logger)
+            callTimeout: config.callTimeoutSeconds ?? 30, protectedPaths: [config.dataDirectory].compactMap { $0 },
+            logger: logger)
         try await fleet.tasks.recoverInterrupted()
         await connect(libvirtBackends, logger: logger)
         await connect(proxyBackends, logger: logger)

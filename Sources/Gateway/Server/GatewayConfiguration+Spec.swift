@@ -1,3 +1,4 @@
+import Foundation
 import GatewayCore
 import Libvirt
 import Spec
@@ -14,7 +15,8 @@ extension GatewayConfiguration.BackendSettings {
         BackendDefaults(
             network: network, networkType: networkType ?? "network", pool: defaultPool,
             // Checked by ConfigurationLoader.validate; the fallback only covers unchecked test configurations.
-            blankDiskBytes: (try? Limits.diskBytes(blankDiskGiB ?? 1, .gib, field: "blankDiskGiB")) ?? 1 << 30)
+            blankDiskBytes: (try? Limits.diskBytes(blankDiskGiB ?? 1, .gib, field: "blankDiskGiB")) ?? 1 << 30,
+            storageRoots: StorageRoots(storageRoots))
     }
 }
 
@@ -38,5 +40,16 @@ extension GatewayConfiguration.TemplateSettings {
             },
             cdrom: cdrom, folder: folder ?? [], icon: icon, osDistro: osDistro, osVersion: osVersion, network: network,
             graphics: graphics ?? "vnc")
+    }
+}
+
+extension GatewayConfiguration {
+    /// The directory of the SQLite store (absolute), nil for an in-memory store.
+    var dataDirectory: String? {
+        guard store.path != ":memory:" else { return nil }
+        let absolute =
+            store.path.hasPrefix("/")
+            ? store.path : FileManager.default.currentDirectoryPath + "/" + store.path
+        return StorageRoots.normalize((absolute as NSString).deletingLastPathComponent)
     }
 }

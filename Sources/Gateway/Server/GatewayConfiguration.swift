@@ -81,6 +81,8 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
         public var domainType: String?
         /// Volumes to create at start-up when missing.
         public var seedVolumes: [SeedVolume]?
+        /// Directories storage pools may be created in (default: libvirt's images directory).
+        public var storageRoots: [String]?
     }
 
     /// One group.

@@ -23,7 +23,7 @@ struct KimchiStorageTests {
 
             let created = try await client.json(
                 .post, "/kimchi/storagepools",
-                json: #"{"name":"extra","path":"/tmp/vmgate-kimchi-extra","type":"dir"}"#,
+                json: #"{"name":"extra","path":"/var/lib/libvirt/images/vmgate-kimchi-extra","type":"dir"}"#,
                 expect: .created)
             #expect(created["state"] as? String == "active")
             try await client.kimchiError(.delete, "/kimchi/storagepools/extra", expect: .conflict)
@@ -48,7 +48,8 @@ struct KimchiStorageTests {
                 .post, "/kimchi/storagepools", json: #"{"name":"bad/name","path":"/tmp/x","type":"dir"}"#,
                 expect: .badRequest)
             try await client.kimchiError(
-                .post, "/kimchi/storagepools", json: #"{"name":"vmgate","path":"/tmp/y","type":"dir"}"#,
+                .post, "/kimchi/storagepools",
+                json: #"{"name":"vmgate","path":"/var/lib/libvirt/images/y","type":"dir"}"#,
                 expect: .conflict)
             try await client.kimchiError(.post, "/kimchi/storagepools/vmgate/explode", expect: .badRequest)
             try await client.kimchiError(.delete, "/kimchi/storagepools/kimchi_isos", expect: .badRequest)

@@ -26,11 +26,8 @@ extension KimchiDialect {
                 throw SpecError.invalid("a 'dir' storage pool needs an absolute 'path'")
             }
             guard let name = defaultBackend else { throw SpecError.unavailable("no backend is configured") }
-            let backend = try fleet.backends.backend(name)
-            try backend.require(.poolManagement, "storage pool creation")
-            let created = try await fleet.call(backend, "createStoragePool") {
-                try await $0.createStoragePool(StoragePoolSpec(name: body.name, type: "dir", path: path))
-            }
+            let created = try await fleet.createStoragePool(
+                StoragePoolSpec(name: body.name, type: "dir", path: path), backend: name)
             let wire = pool(created)
             return try JSONWire.response(wire, status: .created, headers: [.location: wire.href])
         }

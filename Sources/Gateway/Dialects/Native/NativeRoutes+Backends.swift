@@ -196,10 +196,8 @@ extension NativeDialect {
         }
         routes.post("/backends/:name/pools") { request, context in
             let spec = try await specBody(StoragePoolSpec.self, request, context)
-            try NameRules.validate(spec.name, what: "storage pool")
-            return try specResponse(
-                try await on(context, "createStoragePool", .poolManagement) { try await $0.createStoragePool(spec) },
-                status: .created)
+            let backend = try context.parameters.require("name")
+            return try specResponse(try await fleet.createStoragePool(spec, backend: backend), status: .created)
         }
         routes.get("/backends/:name/pools/:pool") { _, context in
             let pool = try context.parameters.require("pool")
