@@ -61,10 +61,13 @@ let package = Package(
             name: "Store",
             dependencies: ["Spec", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Sources/Gateway/Store", swiftSettings: strict),
+        .systemLibrary(
+            name: "CPCRE2", path: "Sources/Gateway/CPCRE2", pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]),
         .target(
             name: "GatewayCore",
             dependencies: [
-                "Spec",
+                "Spec", "CPCRE2",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
@@ -114,6 +117,8 @@ let package = Package(
                 "Spec", "Libvirt", "Proxy", "Store", "GatewayCore", "DialectKit", "NativeDialect", "KimchiDialect",
                 "VirtualizationServerDialect", "IMDialect", "CometDialect", "VMPoolerDialect",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

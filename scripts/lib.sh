@@ -16,7 +16,7 @@
 # virt-ssh-helper (the remote end of qemu+ssh://) ships in libvirt-daemon,
 # which libvirt-daemon-system pulls in, so no netcat is needed.
 VMGATE_PACKAGES=(
-    pkg-config libvirt-dev libsqlite3-dev libcurl4-openssl-dev libjson-c-dev
+    pkg-config libvirt-dev libsqlite3-dev libcurl4-openssl-dev libjson-c-dev libpcre2-dev
     libvirt-daemon-system libvirt-daemon-driver-qemu libvirt-clients
     qemu-system-x86 qemu-utils genisoimage
     openssh-server openssh-client openssl

@@ -37,11 +37,7 @@ public enum JSONWire {
     public static func decode<T: Decodable>(
         _ type: T.Type, from request: Request, context: GatewayContext
     ) async throws -> T {
-        var request = request
-        let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: context.maxUploadSize) } catch {
-            throw SpecError.invalid("request body is larger than \(context.maxUploadSize) bytes")
-        }
+        let buffer = try await BodyLimit.collect(request, limit: BodyLimit.json)
         var data = Data(buffer: buffer)
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { data = Data("{}".utf8) }
         do {

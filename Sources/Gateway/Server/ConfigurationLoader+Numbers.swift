@@ -7,6 +7,7 @@ extension ConfigurationLoader {
     static func validateNumbers(_ config: GatewayConfiguration) throws {
         try key("listen.port") { try Measure.bounded(config.listen.port, 0...65_535, field: $0) }
         try key("callTimeoutSeconds") { try seconds(config.callTimeoutSeconds, field: $0) }
+        try key("idleTimeoutSeconds") { try seconds(config.idleTimeoutSeconds, field: $0) }
         for (index, backend) in config.backends.enumerated() {
             let at = "backends[\(index)]"
             try key("\(at).blankDiskGiB") { field in

@@ -44,7 +44,8 @@ enum ConfigurationSchema {
             .map([
                 "name": .scalar, "prefix": .scalar, "port": .scalar, "enabled": .scalar, "options": .freeMap,
             ])),
-        "defaultGroup": .scalar, "callTimeoutSeconds": .scalar, "logLevel": .scalar, "benchmarkRoutes": .scalar,
+        "defaultGroup": .scalar, "callTimeoutSeconds": .scalar, "idleTimeoutSeconds": .scalar, "logLevel": .scalar,
+        "benchmarkRoutes": .scalar,
     ])
 
     static func check(_ node: Node, source: String) throws {

@@ -3,11 +3,13 @@ public import DialectKit
 import Foundation
 public import GatewayCore
 public import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import IMDialect
 import KimchiDialect
 import Libvirt
 public import Logging
+import NIOCore
 import NativeDialect
 public import Prometheus
 import Proxy
@@ -93,6 +95,10 @@ public struct Gateway: Sendable {
         main.add(middleware: LogRequestsMiddleware(.debug))
         RootRoutes(fleet: fleet, mounts: mounts, prometheus: prometheus, benchmark: config.benchmarkRoutes ?? false)
             .register(on: main)
+        // Connections idle (no request in progress, nothing read) for this long are closed, and so
+        // are connections that have not sent a whole request head in that time.
+        let idle = TimeAmount.milliseconds(Int64((config.idleTimeoutSeconds ?? 60) * 1000))
+        let http1 = HTTP1Channel.Configuration(idleTimeout: idle)
         var listeners: [Application<RouterResponder<GatewayContext>>] = []
         for mount in mounts {
             if let port = mount.port {
@@ -101,6 +107,10 @@ public struct Gateway: Sendable {
                 listeners.append(
                     Application(
                         router: router,
+                        server: HTTPServerBuilder { responder in
+                            HeaderDeadlineChannel(
+                                inner: HTTP1Channel(responder: responder, configuration: http1), timeout: idle)
+                        },
                         configuration: .init(address: .hostname(config.listen.host, port: port), serverName: "vmgate"),
                         logger: logger))
             } else {
@@ -113,7 +123,14 @@ public struct Gateway: Sendable {
             (mount.dialect as? CometDialect)?.addWebSocketRoutes(to: webSocketRouter)
         }
         let application = Application(
-            router: main, server: .http1WebSocketUpgrade(webSocketRouter: webSocketRouter),
+            router: main,
+            server: HTTPServerBuilder { [webSocketResponder = webSocketRouter.buildResponder()] responder in
+                HeaderDeadlineChannel(
+                    inner: HTTP1WebSocketUpgradeChannel(
+                        responder: responder, webSocketResponder: webSocketResponder, configuration: .init(http1: http1)
+                    ),
+                    timeout: idle)
+            },
             configuration: .init(
                 address: .hostname(config.listen.host, port: config.listen.port), serverName: "vmgate"),
             services: [lifecycle] + mounts.map { DialectService(mount: $0) }, logger: logger)

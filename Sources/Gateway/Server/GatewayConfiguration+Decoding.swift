@@ -2,8 +2,8 @@
 
 extension GatewayConfiguration {
     private enum Keys: String, CodingKey {
-        case listen, store, backends, groups, templates, dialects, defaultGroup, callTimeoutSeconds, logLevel,
-            benchmarkRoutes
+        case listen, store, backends, groups, templates, dialects, defaultGroup, callTimeoutSeconds,
+            idleTimeoutSeconds, logLevel, benchmarkRoutes
     }
 
     public init(from decoder: any Decoder) throws {
@@ -17,6 +17,7 @@ extension GatewayConfiguration {
         dialects = try c.decodeIfPresent([DialectMount].self, forKey: .dialects) ?? []
         defaultGroup = try c.decodeIfPresent(String.self, forKey: .defaultGroup)
         callTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .callTimeoutSeconds)
+        idleTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .idleTimeoutSeconds)
         logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel)
         benchmarkRoutes = try c.decodeIfPresent(Bool.self, forKey: .benchmarkRoutes)
     }
@@ -60,7 +61,8 @@ extension GatewayConfiguration.BackendSettings {
     private enum Keys: String, CodingKey {
         case name, type, uri, threads, keepaliveInterval, keepaliveCount, defaultPool, network, networkType,
             blankDiskGiB, domainType, seedVolumes, sshKey, knownHosts, url, upstreamBackend, token, username, password,
-            caFile, clientCertificate, clientKey, insecure, connectTimeoutSeconds, timeoutSeconds, pollIntervalSeconds
+            caFile, clientCertificate, clientKey, insecure, connectTimeoutSeconds, timeoutSeconds, pollIntervalSeconds,
+            storageRoots
     }
 
     public init(from decoder: any Decoder) throws {
@@ -91,5 +93,6 @@ extension GatewayConfiguration.BackendSettings {
         connectTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .connectTimeoutSeconds)
         timeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .timeoutSeconds)
         pollIntervalSeconds = try c.decodeIfPresent(Double.self, forKey: .pollIntervalSeconds)
+        storageRoots = try c.decodeIfPresent([String].self, forKey: .storageRoots)
     }
 }

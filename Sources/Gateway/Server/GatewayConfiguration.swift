@@ -170,6 +170,8 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
     public var defaultGroup: String?
     /// Time limit of one backend call.
     public var callTimeoutSeconds: Double?
+    /// Seconds an HTTP connection may stay idle before the gateway closes it (default 60).
+    public var idleTimeoutSeconds: Double?
     /// `trace` … `critical`.
     public var logLevel: String?
     /// Adds `/_bench/constant` for the benchmark script.

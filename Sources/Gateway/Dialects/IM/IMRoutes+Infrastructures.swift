@@ -11,14 +11,14 @@ extension IMDialect {
             let caller = try caller(request)
             var infrastructures = try await repository.list(owner: caller.user)
             if let filter = request.uri.queryParameters["filter"].map(String.init), !filter.isEmpty {
-                // IM filters the list with a regular expression over each infrastructure's RADL.
-                guard let pattern = try? NSRegularExpression(pattern: filter, options: [.dotMatchesLineSeparators])
-                else {
-                    throw IMFailure(400, "Invalid filter regular expression: \(filter)")
+                // IM filters the list with a regular expression over each infrastructure's RADL; PCRE2
+                // with a bound on backtracking, so a catastrophic pattern is refused, not run for minutes.
+                let pattern: BoundedRegex
+                do { pattern = try BoundedRegex(filter) } catch {
+                    throw IMFailure(400, "Invalid filter regular expression: \(SpecError.wrap(error).message)")
                 }
-                infrastructures = infrastructures.filter { infrastructure in
-                    let text = infrastructure.document.text
-                    return pattern.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+                do { infrastructures = try infrastructures.filter { try pattern.matches($0.document.text) } } catch {
+                    throw IMFailure(400, "Invalid filter regular expression: \(SpecError.wrap(error).message)")
                 }
             }
             let uris = infrastructures.map { infrastructureURI(request, $0.id) }

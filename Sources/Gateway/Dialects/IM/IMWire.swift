@@ -138,11 +138,10 @@ enum IMWire {
     /// Parses a request body as RADL after its `Content-Type`: plain RADL (default, `text/*`,
     /// `*/*`) or JSON; other types get 415, syntax errors 400 with line and column.
     static func document(_ request: Request, context: GatewayContext) async throws -> RADLDocument {
-        var request = request
         let types = mediaTypes(request.headers[.contentType])
         let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: context.maxUploadSize) } catch {
-            throw IMFailure(413, "request body is larger than \(context.maxUploadSize) bytes")
+        do { buffer = try await BodyLimit.collect(request, limit: BodyLimit.document) } catch {
+            throw IMFailure(413, "request body is larger than \(BodyLimit.document) bytes")
         }
         let data = Data(buffer: buffer)
         let isJSON = types.contains("application/json")

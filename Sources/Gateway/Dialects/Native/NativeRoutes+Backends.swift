@@ -110,8 +110,7 @@ extension NativeDialect {
             return JSONWire.bytes(Array(xml.utf8), contentType: "application/xml; charset=utf-8")
         }
         routes.post("/backends/:name/definitions") { request, context in
-            var request = request
-            let body = try await request.collectBody(upTo: context.maxUploadSize)
+            let body = try await BodyLimit.collect(request, limit: BodyLimit.document)
             let xml = String(buffer: body)
             guard !xml.isEmpty else { throw SpecError.invalid("the request body must be a machine definition") }
             let owned = request.uri.queryParameters.getAll("ownedPath").map { String($0) }
@@ -301,11 +300,7 @@ extension NativeDialect {
 
     private func specBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: GatewayContext) async throws -> T
     {
-        var request = request
-        let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: context.maxUploadSize) } catch {
-            throw SpecError.invalid("request body is larger than \(context.maxUploadSize) bytes")
-        }
+        let buffer = try await BodyLimit.collect(request, limit: BodyLimit.json)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .deferredToDate
         do { return try decoder.decode(T.self, from: Data(buffer: buffer)) } catch let error as DecodingError {

@@ -125,8 +125,7 @@ extension VMPoolerDialect {
 
     /// Decodes a JSON object body; nil when the body is empty.
     static func jsonObject(_ request: Request, _ context: GatewayContext) async throws -> [String: Any]? {
-        var request = request
-        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        let buffer = try await BodyLimit.collect(request, limit: BodyLimit.json)
         let data = Data(buffer: buffer)
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return nil }
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
