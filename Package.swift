@@ -184,7 +184,8 @@ let package = Package(
         .testTarget(
             name: "HardeningTests",
             dependencies: [
-                "Gateway", "GatewayTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "Gateway", "GatewayCore", "Spec", "GatewayTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/HardeningTests", swiftSettings: strict),
         .testTarget(

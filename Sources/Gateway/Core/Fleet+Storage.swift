@@ -54,9 +54,11 @@ extension Fleet {
         guard ["qcow2", "raw", "iso"].contains(spec.format) else {
             throw SpecError.invalid("volume format must be qcow2, raw or iso, not '\(spec.format)'")
         }
-        return try await onPool(pool, backend: backend, "createVolume") {
+        let volume = try await onPool(pool, backend: backend, "createVolume") {
             try await $0.createVolume(spec, inPool: pool)
         }
+        try await recordVolume(volume)
+        return volume
     }
 
     /// Creates a `dir` pool on `backend` after checking its name and that its path lies inside

@@ -11,6 +11,7 @@ extension CometDialect {
         case .released(let record):
             let machine = try await fleet.defineMachine(record.definition, disks: record.disks, on: record.backend)
             try await released.remove(record)
+            try await fleet.releaseHold(Self.holder(record.key))
             return .live(try await fleet.perform(.start, on: machine.id))
         }
     }
@@ -41,7 +42,11 @@ extension CometDialect {
             cluster: cluster, backend: kept.machine.backend, name: kept.machine.name, uuid: kept.machine.uuid,
             vcpus: kept.machine.vcpus, memoryKiB: kept.machine.memoryKiB, disks: kept.machine.disks,
             definition: kept.definition, releasedAt: Date())
-        do { try await released.save(record) } catch {
+        do {
+            try await fleet.holdVolumes(
+                atPaths: kept.machine.disks.compactMap(\.path), for: Self.holder(record.key))
+            try await released.save(record)
+        } catch {
             // Keep the VM: define it again rather than lose its definition.
             _ = try? await fleet.defineMachine(kept.definition, disks: kept.machine.disks, on: kept.machine.backend)
             throw error
@@ -62,25 +67,33 @@ extension CometDialect {
             await removeLeftovers(of: machine)
         case .released(let record):
             let machine = try await fleet.defineMachine(record.definition, disks: record.disks, on: record.backend)
+            try await fleet.releaseHold(Self.holder(record.key))
             try await fleet.deleteMachine(machine.id, options: DeleteOptions(removeOwnedDisks: true, force: true))
             await removeLeftovers(of: machine)
             try await released.remove(record)
         }
     }
 
-    /// Removes images vmgate and libvirt named after the VM's disks (`<vm>-vda.qcow2`, external
-    /// snapshot overlays `<vm>-vda.<snapshot>`) that the owned-disk list does not cover; the
-    /// backend refuses any image still in use.
+    /// Removes the images left in each disk's backing chain once the machine is gone: external
+    /// snapshot overlays (`<vm>-vda.<snapshot>`) and the disk itself when it was not deleted with
+    /// the machine. Only images in the machine's own chain that carry its disk's name prefix are
+    /// touched, so template bases, and other machines whose names merely start the same way,
+    /// keep their images.
     private func removeLeftovers(of machine: Machine) async {
         for disk in machine.disks where disk.device == "disk" {
-            guard let pool = disk.pool else { continue }
+            guard let pool = disk.pool, var path = disk.path else { continue }
             let prefix = "\(machine.name)-\(disk.target)."
             let volumes = (try? await fleet.volumes(inPool: pool, backend: machine.backend)) ?? []
-            for volume in volumes where volume.name.hasPrefix(prefix) {
+            let byPath = Dictionary(volumes.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+            var chain: [StorageVolume] = []
+            while let volume = byPath[path], volume.name.hasPrefix(prefix), !chain.contains(volume) {
+                chain.append(volume)
+                guard let backing = volume.backingPath else { break }
+                path = backing
+            }
+            for volume in chain {
                 do {
-                    try await fleet.onPool(pool, backend: machine.backend, "deleteVolume") {
-                        try await $0.deleteVolume(named: volume.name, inPool: pool)
-                    }
+                    try await fleet.deleteVolume(volume.name, inPool: pool, backend: machine.backend, known: true)
                 } catch {
                     environment.logger.warning(
                         "could not remove a leftover image",
@@ -89,4 +102,7 @@ extension CometDialect {
             }
         }
     }
+
+    /// The holder name of a released VM's disks (see `Fleet.holdVolumes`).
+    static func holder(_ key: String) -> String { "comet released VM \(key)" }
 }

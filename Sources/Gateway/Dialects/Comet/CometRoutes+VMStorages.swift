@@ -65,16 +65,8 @@ extension CometDialect {
             guard current.state == "unmapped", let pool = current.pool else {
                 throw SpecError.conflict("storage '\(zvol)' is attached to VM '\(vm)'; unmap it first")
             }
-            let volume = try await fleet.volume(current.zvol, inPool: pool, backend: member.backend)
-            let users = await fleet.machines(usingVolumePath: volume.path)
-            guard users.isEmpty else {
-                throw SpecError.conflict(
-                    "volume '\(zvol)' is attached to \(users.map(\.id).joined(separator: ", ")); unmap it first")
-            }
             let name = current.zvol
-            try await fleet.onPool(pool, backend: member.backend, "deleteVolume") {
-                try await $0.deleteVolume(named: name, inPool: pool)
-            }
+            try await fleet.deleteVolume(name, inPool: pool, backend: member.backend)
             try await fleet.store.setValue(nil, namespace: Self.storageNamespace, key: "\(member.id)/\(current.zvol)")
             return Response(status: .noContent)
         }

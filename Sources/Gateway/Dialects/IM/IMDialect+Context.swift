@@ -165,8 +165,6 @@ extension IMDialect {
     func deleteSeed(_ seed: String, backend: String?) async {
         let parts = seed.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return }
-        try? await fleet.onPool(parts[0], backend: backend, "deleteVolume") {
-            try await $0.deleteVolume(named: parts[1], inPool: parts[0])
-        }
+        try? await fleet.deleteVolume(parts[1], inPool: parts[0], backend: backend)
     }
 }

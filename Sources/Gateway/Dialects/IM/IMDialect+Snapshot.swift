@@ -35,9 +35,7 @@ extension IMDialect {
             do {
                 try await Self.run(tool, ["convert", "-U", "-O", "qcow2", path, volume.path])
             } catch {
-                try? await fleet.onPool(pool, backend: machine.backend, "deleteVolume") {
-                    try await $0.deleteVolume(named: name, inPool: pool)
-                }
+                try? await fleet.deleteVolume(name, inPool: pool, backend: machine.backend)
                 throw error
             }
             try await record(
@@ -63,9 +61,7 @@ extension IMDialect {
         }
         let parts = image.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return }
-        try? await fleet.onPool(parts[0], backend: MachineRef(id: snapshot.machine)?.backend, "deleteVolume") {
-            try await $0.deleteVolume(named: parts[1], inPool: parts[0])
-        }
+        try? await fleet.deleteVolume(parts[1], inPool: parts[0], backend: MachineRef(id: snapshot.machine)?.backend)
     }
 
     static func run(_ tool: String, _ arguments: [String]) async throws {

@@ -34,12 +34,7 @@ extension KimchiDialect {
         }
         routes.delete("/storagepools/:pool/storagevolumes/:volume") { _, context in
             let found = try await lookUpVolume(context)
-            if let users = await usersByPath()[found.path], !users.isEmpty {
-                throw SpecError.conflict("volume '\(found.name)' is used by \(users.joined(separator: ", "))")
-            }
-            try await fleet.onPool(found.pool, backend: found.backend, "deleteVolume") {
-                try await $0.deleteVolume(named: found.name, inPool: found.pool)
-            }
+            try await fleet.deleteVolume(found.name, inPool: found.pool, backend: found.backend)
             return Response(status: .noContent)
         }
         routes.post("/storagepools/:pool/storagevolumes/:volume/:action") { request, context in
@@ -56,9 +51,7 @@ extension KimchiDialect {
             let found = try await lookUpVolume(context)
             let backend = try fleet.backends.backend(found.backend)
             try backend.require(.volumeMaintenance, "volume \(action)")
-            if let users = await usersByPath()[found.path], !users.isEmpty {
-                throw SpecError.conflict("volume '\(found.name)' is used by \(users.joined(separator: ", "))")
-            }
+            try await fleet.requireMaintainable(found, destroying: action == "wipe")
             let target = environment.link("/storagepools/\(found.pool)/storagevolumes/\(found.name)")
             let fleet = self.fleet
             let record: TaskRecord

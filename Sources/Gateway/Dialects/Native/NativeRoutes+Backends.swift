@@ -224,9 +224,11 @@ extension NativeDialect {
             let pool = try context.parameters.require("pool")
             let spec = try await specBody(VolumeSpec.self, request, context)
             try Limits.validate(diskBytes: spec.capacityBytes)
-            return try specResponse(
-                try await on(context, "createVolume", .storage) { try await $0.createVolume(spec, inPool: pool) },
-                status: .created)
+            let volume = try await on(context, "createVolume", .storage) {
+                try await $0.createVolume(spec, inPool: pool)
+            }
+            try await fleet.recordVolume(volume)
+            return try specResponse(volume, status: .created)
         }
         routes.get("/backends/:name/pools/:pool/volumes/:volume") { _, context in
             let (pool, volume) = (try context.parameters.require("pool"), try context.parameters.require("volume"))
@@ -235,7 +237,8 @@ extension NativeDialect {
         }
         routes.delete("/backends/:name/pools/:pool/volumes/:volume") { _, context in
             let (pool, volume) = (try context.parameters.require("pool"), try context.parameters.require("volume"))
-            try await on(context, "deleteVolume", .storage) { try await $0.deleteVolume(named: volume, inPool: pool) }
+            try backend(context).require(.storage, "storage")
+            try await fleet.deleteVolume(volume, inPool: pool, backend: try context.parameters.require("name"))
             return Response(status: .noContent)
         }
         routes.post("/backends/:name/pools/:pool/volumes/:volume/resize") { request, context in
@@ -260,10 +263,11 @@ extension NativeDialect {
                 throw SpecError.invalid("an uploaded image must be smaller than \(limit) bytes")
             }
             let data = Array(buffer: body)
-            return try specResponse(
-                try await on(context, "uploadVolume", .volumeMaintenance) {
-                    try await $0.uploadVolume(named: name, format: format, inPool: pool, data: data)
-                }, status: .created)
+            let volume = try await on(context, "uploadVolume", .volumeMaintenance) {
+                try await $0.uploadVolume(named: name, format: format, inPool: pool, data: data)
+            }
+            try await fleet.recordVolume(volume)
+            return try specResponse(volume, status: .created)
         }
         routes.post("/backends/:name/pools/:pool/volumes/:volume/wipe") { _, context in
             let (pool, volume) = (try context.parameters.require("pool"), try context.parameters.require("volume"))

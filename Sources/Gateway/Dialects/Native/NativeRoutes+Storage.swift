@@ -47,9 +47,7 @@ extension NativeDialect {
         routes.delete("/storage/pools/:pool/volumes/:volume") { request, context in
             let pool = try context.parameters.require("pool")
             let name = try context.parameters.require("volume")
-            try await fleet.onPool(pool, backend: backendParameter(request), "deleteVolume") {
-                try await $0.deleteVolume(named: name, inPool: pool)
-            }
+            try await fleet.deleteVolume(name, inPool: pool, backend: backendParameter(request))
             return Response(status: .noContent)
         }
         routes.post("/storage/pools/:pool/volumes/:volume/resize") { request, context in
@@ -57,6 +55,8 @@ extension NativeDialect {
             let name = try context.parameters.require("volume")
             let body = try await JSONWire.decode(NativeResizeVolume.self, from: request, context: context)
             try Limits.validate(diskBytes: body.capacityBytes, what: "capacityBytes")
+            let current = try await fleet.volume(name, inPool: pool, backend: backendParameter(request))
+            try await fleet.requireMaintainable(current, destroying: false)
             let volume = try await fleet.onPool(pool, backend: backendParameter(request), "resizeVolume") { backend in
                 try backend.require(.volumeMaintenance, "volume resize")
                 return try await backend.resizeVolume(named: name, inPool: pool, capacityBytes: body.capacityBytes)
@@ -68,6 +68,8 @@ extension NativeDialect {
             let name = try context.parameters.require("volume")
             let backend = try await fleet.backend(holdingPool: pool, backend: backendParameter(request))
             try backend.require(.volumeMaintenance, "volume wipe")
+            try await fleet.requireMaintainable(
+                try await fleet.volume(name, inPool: pool, backend: backend.name), destroying: true)
             let fleet = self.fleet
             let task = try await fleet.tasks.start(kind: "volume.wipe", target: "\(pool)/\(name)") { _ in
                 try await fleet.call(backend, "wipeVolume") { try await $0.wipeVolume(named: name, inPool: pool) }

@@ -198,9 +198,7 @@ extension PoolManager {
             let parts = entry.split(separator: "/", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
             let backend = vm(hostname)?.backend
-            _ = try? await fleet.onPool(parts[0], backend: backend, "deleteVolume") {
-                try await $0.deleteVolume(named: parts[1], inPool: parts[0])
-            }
+            _ = try? await fleet.deleteVolume(parts[1], inPool: parts[0], backend: backend)
         }
         modify(hostname) { $0.state = .destroyed }
     }

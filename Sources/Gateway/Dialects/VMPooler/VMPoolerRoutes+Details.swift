@@ -60,9 +60,7 @@ extension VMPoolerDialect {
         do {
             _ = try await fleet.attachDisk(DiskAttachment(pool: pool, volume: volume), to: id)
         } catch {
-            _ = try? await fleet.onPool(pool, backend: machine.backend, "deleteVolume") {
-                try await $0.deleteVolume(named: volume, inPool: pool)
-            }
+            _ = try? await fleet.deleteVolume(volume, inPool: pool, backend: machine.backend)
             throw error
         }
         manager.modify(vm.hostname) {
