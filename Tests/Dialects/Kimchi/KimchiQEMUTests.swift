@@ -131,9 +131,10 @@ struct KimchiQEMUTests {
             #expect(iso["os_distro"] as? String == "fedora")
             #expect(iso["os_version"] as? String == "39")
             #expect(iso["bootable"] as? Bool == true)
+            // The ISO was put into the pool by hand, not through the gateway: the gateway keeps it.
             #expect(
                 try await client.send(.delete, "/kimchi/storagepools/\(poolName)/storagevolumes/\(name)").status
-                    == .noContent)
+                    == .conflict)
         }
     }
 

@@ -37,8 +37,12 @@ struct VMPoolerQEMUTests {
                 try await client.waitUntil("deleted VM destroyed", seconds: 60) {
                     (try? await gateway.fleet.machine("qemu:\(host)")) == nil
                 }
-                let volumes = try await gateway.fleet.volumes(inPool: Self.environment["VMGATE_QEMU_POOL"] ?? "vmgate")
-                #expect(!volumes.contains { $0.name.hasPrefix(host) }, "the added disk went with the VM")
+                // The added disk is deleted right after the machine, once nothing uses it any more.
+                try await client.waitUntil("the added disk went with the VM", seconds: 30) {
+                    let pool = Self.environment["VMGATE_QEMU_POOL"] ?? "vmgate"
+                    let volumes = (try? await gateway.fleet.volumes(inPool: pool)) ?? []
+                    return !volumes.contains { $0.name.hasPrefix(host) }
+                }
                 try await client.waitForReady(2, seconds: 60)
                 let kept = try await client.checkoutOne(pool)
                 try await client.waitForReady(2, seconds: 60)

@@ -38,6 +38,7 @@ struct CometVolumeImport: Sendable {
         let volume = try await fleet.call(backend, "uploadVolume") {
             try await $0.uploadVolume(named: name, format: format, inPool: pool, data: data)
         }
+        try await fleet.recordVolume(volume)
         return "storage volume '\(volume.name)' imported (\(data.count) bytes, \(format))"
     }
 

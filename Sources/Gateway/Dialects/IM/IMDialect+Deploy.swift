@@ -158,7 +158,7 @@ extension IMDialect {
         if parts.count >= (url.contains("://") ? 3 : 2) {
             let pool = parts[parts.count - 2]
             if (try? await fleet.volume(last, inPool: pool)) != nil {
-                let name = "img-\(pool)-\(last)"
+                let name = Self.imageTemplate(pool: pool, volume: last)
                 try NameRules.validate(name, what: "image template name")
                 if try await fleet.store.template(named: name) == nil {
                     try await fleet.store.saveTemplate(
@@ -169,6 +169,9 @@ extension IMDialect {
         }
         throw IMFailure(400, "disk.0.image.url '\(url)': no vmgate template named '\(last)' and no such pool/volume")
     }
+
+    /// The template IM creates to deploy from volume `volume` of `pool`.
+    static func imageTemplate(pool: String, volume: String) -> String { "img-\(pool)-\(volume)" }
 
     /// Deletes a VM's machine and its seed volume.
     func undeploy(_ vm: IMVM) async throws {

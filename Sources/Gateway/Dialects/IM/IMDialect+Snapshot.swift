@@ -61,6 +61,8 @@ extension IMDialect {
         }
         let parts = image.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return }
+        // The template deploys from the image made for it (`template(forImage:)`) go first.
+        try? await fleet.deleteTemplate(named: Self.imageTemplate(pool: parts[0], volume: parts[1]))
         try? await fleet.deleteVolume(parts[1], inPool: parts[0], backend: MachineRef(id: snapshot.machine)?.backend)
     }
 

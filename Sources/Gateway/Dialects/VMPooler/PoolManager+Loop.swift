@@ -198,7 +198,11 @@ extension PoolManager {
             let parts = entry.split(separator: "/", maxSplits: 1).map(String.init)
             guard parts.count == 2 else { continue }
             let backend = vm(hostname)?.backend
-            _ = try? await fleet.deleteVolume(parts[1], inPool: parts[0], backend: backend)
+            do { try await fleet.deleteVolume(parts[1], inPool: parts[0], backend: backend) } catch {
+                logger.warning(
+                    "could not delete a disk added to a destroyed VM",
+                    metadata: ["vmgate.machine": "\(hostname)", "volume": "\(entry)", "error": "\(error)"])
+            }
         }
         modify(hostname) { $0.state = .destroyed }
     }
