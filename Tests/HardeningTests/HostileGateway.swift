@@ -29,7 +29,7 @@ enum HostileGateway {
         config.dialects = try! ConfigurationLoader.parse(
             """
             dialects:
-              - {name: native}
+              - {name: native, options: {backendRoutes: "true"}}
               - {name: kimchi}
               - {name: virtualization-server}
               - {name: im}
@@ -60,6 +60,9 @@ enum HostileGateway {
         ) { ($0.status, String(buffer: $0.body)) }
         #expect(created.0 == .ok, "IM create: \(created.1)")
         targets.infrastructure = created.1.split(separator: "/").last.map(String.init) ?? ""
+        // The backend-level spec probes' body is well formed: with sane numbers it creates a machine.
+        let spec = Probes.spec(vcpus: "1", memory: "131072", disk: "1048576").replacingOccurrences(of: "{n}", with: "0")
+        try await expect(client.send(.post, "/api/v1/backends/local/machines", json: spec), .created)
         targets.pooledHost = try await checkout(client)
         return targets
     }

@@ -19,7 +19,20 @@ enum Probes {
         .native(.get, "/machines?offset={v}").withStrings().accepting(.zero, .intMax),
         .native(.get, "/machines?limit={v}").withStrings().accepting(.zero, .intMax),
         .native(.get, "/tasks?limit={v}").withStrings().accepting(.zero, .intMax),
+        .native(.patch, "/backends/local/machines/m1", #"{"vcpus":{v}}"#),
+        .native(.patch, "/backends/local/machines/m1", #"{"memoryKiB":{v}}"#),
+        .native(.post, "/backends/local/machines", Self.spec(vcpus: "{v}", memory: "131072", disk: "1048576")),
+        .native(.post, "/backends/local/machines", Self.spec(vcpus: "1", memory: "{v}", disk: "1048576")),
+        .native(.post, "/backends/local/machines", Self.spec(vcpus: "1", memory: "131072", disk: "{v}")),
+        .native(.post, "/backends/local/pools/vmgate/volumes", #"{"name":"bv{n}","capacityBytes":{v},"format":"raw"}"#),
+        .native(.post, "/backends/local/pools/vmgate/volumes/hvol/resize", #"{"capacityBytes":{v}}"#),
     ]
+
+    /// A backend-level MachineSpec body with a blank disk.
+    static func spec(vcpus: String, memory: String, disk: String) -> String {
+        #"{"name":"b{n}","vcpus":\#(vcpus),"memoryKiB":\#(memory),"disks":[{"source":{"blank":{"capacityBytes":\#(disk)}}}],"#
+            + #""nics":[],"serialConsole":false,"metadata":{"tags":{},"extra":{}},"start":false}"#
+    }
 
     static let kimchi: [Probe] = [
         .kimchi(.post, "/templates", #"{"name":"k{n}","cpus":{v}}"#),

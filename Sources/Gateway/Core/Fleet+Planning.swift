@@ -1,5 +1,5 @@
 import Foundation
-import Spec
+public import Spec
 
 extension Fleet {
     /// The backend and the complete spec for a create request.
@@ -105,5 +105,23 @@ extension Fleet {
             }
             return best.backend
         }
+    }
+
+    /// Checks a complete spec that arrives as it is (the backend-level route): name, sizes, disk
+    /// capacities, tags and metadata text, with the limits every dialect applies.
+    public static func validate(_ spec: MachineSpec) throws {
+        try NameRules.validate(spec.name, what: "machine name")
+        try Limits.validate(vcpus: spec.vcpus, field: "vcpus")
+        try Limits.validate(memoryKiB: spec.memoryKiB, field: "memoryKiB")
+        guard spec.disks.count <= 26, spec.nics.count <= 16 else {
+            throw SpecError.invalid("a machine has at most 26 disks and 16 network interfaces")
+        }
+        for disk in spec.disks {
+            if case .blank(let bytes) = disk.source { try Limits.validate(diskBytes: bytes, what: "blank disk size") }
+            if let bytes = disk.capacityBytes { try Limits.validate(diskBytes: bytes, what: "disk capacity") }
+        }
+        try TextRules.validate(tags: spec.metadata.tags)
+        try TextRules.validate(tags: spec.metadata.extra, field: "extra")
+        if let hours = spec.metadata.lifetimeHours { try Limits.lifetime(hours: hours, field: "lifetimeHours") }
     }
 }

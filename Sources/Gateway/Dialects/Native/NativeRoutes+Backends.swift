@@ -65,6 +65,7 @@ extension NativeDialect {
         }
         routes.post("/backends/:name/machines") { request, context in
             let spec = try await specBody(MachineSpec.self, request, context)
+            try Fleet.validate(spec)
             return try specResponse(
                 try await on(context, "createMachine") { try await $0.createMachine(spec) }, status: .created)
         }
@@ -77,6 +78,7 @@ extension NativeDialect {
             let update = try await specBody(MachineUpdate.self, request, context)
             if let vcpus = update.vcpus { try Limits.validate(vcpus: vcpus) }
             if let memory = update.memoryKiB { try Limits.validate(memoryKiB: memory) }
+            if let metadata = update.metadata { try TextRules.validate(tags: metadata.tags) }
             return try specResponse(
                 try await on(context, "updateMachine") { try await $0.updateMachine(named: name, update) })
         }
