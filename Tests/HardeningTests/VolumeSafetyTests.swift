@@ -79,4 +79,26 @@ struct VolumeSafetyTests {
             #expect(started["released"] as? Bool == false)
         }
     }
+
+    @Test("a writable disk is attached only when nothing else uses it")
+    func attachInUse() async throws {
+        try await TestGateway.run(Self.configuration()) { client, _ in
+            _ = try await client.json(.post, "/api/v1/machines", json: #"{"name":"owner"}"#, expect: .created)
+            _ = try await client.json(.post, "/api/v1/machines", json: #"{"name":"intruder"}"#, expect: .created)
+            let disk = try #require(
+                (try await client.json(.get, "/api/v1/machines/owner")["disks"] as? [[String: Any]])?.first)
+            let volume = try #require(disk["volume"] as? String)
+            for target in [volume, "base.qcow2"] {
+                let reply = try await client.send(
+                    .post, "/api/v1/machines/intruder/disks", json: #"{"pool":"vmgate","volume":"\#(target)"}"#)
+                #expect(reply.status == .conflict, "\(target): \(String(buffer: reply.body))")
+            }
+            _ = try await client.json(
+                .post, "/api/v1/storage/pools/vmgate/volumes", json: #"{"name":"free.qcow2","capacityBytes":1048576}"#,
+                expect: .created)
+            let free = try await client.send(
+                .post, "/api/v1/machines/intruder/disks", json: #"{"pool":"vmgate","volume":"free.qcow2"}"#)
+            #expect(free.status == .notImplemented, "the test driver cannot attach; the check let it through")
+        }
+    }
 }

@@ -39,9 +39,15 @@ extension Fleet {
         }
     }
 
-    /// Attaches a volume to a machine.
+    /// Attaches a volume to a machine. A writable disk must be one nothing else uses (no other
+    /// machine, template or overlay), so a guest never writes into another machine's disk or a
+    /// template's base image; CD-ROMs are read-only and may be shared.
     public func attachDisk(_ attachment: DiskAttachment, to id: String) async throws -> Machine {
-        try await onMachine(id, "attachDisk") { backend, name in
+        if !attachment.cdrom {
+            let (backend, _) = try await locate(id)
+            try await requireUnused(try await volume(attachment.volume, inPool: attachment.pool, backend: backend.name))
+        }
+        return try await onMachine(id, "attachDisk") { backend, name in
             try backend.require(.diskAttach, "attaching disks")
             return try await backend.attachDisk(attachment, toMachine: name)
         }
