@@ -24,7 +24,8 @@ templates:
   - {name: demo, vcpus: 1, memoryMiB: 128, disks: [{pool: vmgate, volume: base.qcow2}]}
 groups: [{name: default, backends: [local], template: demo}]
 defaultGroup: default
-dialects: [{name: native}]
+# A proxy backend speaks the upstream's backend-level routes, which are off by default.
+dialects: [{name: native, options: {backendRoutes: "true"}}]
 logLevel: warning
 YAML
 cat >"$BENCH_WORK/down/config.yaml" <<YAML
