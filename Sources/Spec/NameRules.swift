@@ -21,6 +21,17 @@ public enum NameRules {
         }
     }
 
+    /// Throws `invalid` if `text` (a tag, a description) holds a character XML 1.0 cannot carry
+    /// (control characters other than tab, line feed and carriage return; U+FFFE, U+FFFF):
+    /// such text ends up in the machine's libvirt metadata.
+    public static func validateText(_ text: String, what: String) throws {
+        let forbidden = text.unicodeScalars.contains { scalar in
+            (scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r")
+                || scalar.value == 0xFFFE || scalar.value == 0xFFFF
+        }
+        guard !forbidden else { throw SpecError.invalid("\(what) must not contain control characters") }
+    }
+
     private static func isAlphanumeric(_ s: Unicode.Scalar) -> Bool {
         (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9")
     }

@@ -67,6 +67,10 @@ enum LibvirtError {
         {
             return .conflict("cannot \(verb) \(subject) in its current state", cause: text)
         }
+        if lowered.contains("not enough free space") {
+            // libvirt's own capacity check of the pool: the request is larger than what is left.
+            return .conflict("not enough free space to \(verb) \(subject)", cause: text)
+        }
         if isCode(in: clientInput) {
             return .invalid("libvirt rejected the request to \(verb) \(subject) as invalid", cause: text)
         }

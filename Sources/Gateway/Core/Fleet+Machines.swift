@@ -91,7 +91,20 @@ extension Fleet {
         try await onMachine(id, "updateMachine") { backend, name in
             var metadata = try await backend.machine(named: name).metadata
             try change(&metadata)
+            try Self.validateText(of: metadata)
             return try await backend.updateMachine(named: name, MachineUpdate(metadata: metadata))
+        }
+    }
+
+    /// Checks that the free-form text of `metadata` (tags, dialect values) can be stored with
+    /// the machine (no control characters).
+    static func validateText(of metadata: MachineMetadata) throws {
+        for (key, value) in metadata.tags {
+            try NameRules.validateText(key, what: "tag names")
+            try NameRules.validateText(value, what: "tag values")
+        }
+        for (key, value) in metadata.extra {
+            try NameRules.validateText(key + value, what: "metadata '\(key)'")
         }
     }
 

@@ -56,12 +56,14 @@ extension Fleet {
             }
             disks.append(DiskSpec(source: .cdrom(pool: isoPool, volume: iso)))
         }
+        if let network = request.network { try NameRules.validate(network, what: "network name") }
         let network = request.network ?? template?.network ?? defaults.network
         let networkType = request.network != nil ? request.networkType ?? defaults.networkType : defaults.networkType
         let nics = network.map { [NICSpec(sourceType: networkType, source: $0)] } ?? []
         let metadata = MachineMetadata(
             group: group?.name, template: template?.name, tags: request.tags, createdAt: Date(),
             lifetimeHours: request.lifetimeHours ?? group?.lifetimeHours, extra: request.extra)
+        try Self.validateText(of: metadata)
         let spec = MachineSpec(
             name: name, vcpus: vcpus, memoryKiB: memory, disks: disks, nics: nics,
             graphics: template == nil ? "vnc" : template?.graphics, serialConsole: true, metadata: metadata,

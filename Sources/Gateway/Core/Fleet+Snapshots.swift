@@ -12,6 +12,7 @@ extension Fleet {
     /// Takes a snapshot; a disk-only snapshot of a running machine needs `.liveDiskSnapshots`.
     public func createSnapshot(of id: String, _ spec: SnapshotSpec) async throws -> Snapshot {
         if let name = spec.name { try NameRules.validate(name, what: "snapshot name") }
+        if let description = spec.description { try NameRules.validateText(description, what: "snapshot description") }
         return try await onMachine(id, "createSnapshot") { backend, name in
             try backend.require(.snapshots, "snapshots")
             if spec.diskOnly { try backend.require(.liveDiskSnapshots, "disk-only snapshots") }
