@@ -154,6 +154,7 @@ let package = Package(
             dependencies: [
                 "Spec", "Libvirt", "Proxy", "Gateway", "GatewayTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             path: "Tests/BackendConformanceTests", resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
