@@ -14,12 +14,13 @@ struct NativeOpenAPITests {
     /// `path` with every `{parameter}` replaced by a value the route accepts as a segment.
     static func concrete(_ path: String, _ operation: [String: Any]) -> String {
         let parameters = operation["parameters"] as? [[String: Any]] ?? []
-        return "/" + path.split(separator: "/").map { segment -> String in
-            guard segment.hasPrefix("{") else { return String(segment) }
-            let name = String(segment.dropFirst().dropLast())
-            let schema = parameters.first { $0["name"] as? String == name }?["schema"] as? [String: Any]
-            return (schema?["enum"] as? [String])?.first ?? "nothing-here"
-        }.joined(separator: "/")
+        return "/"
+            + path.split(separator: "/").map { segment -> String in
+                guard segment.hasPrefix("{") else { return String(segment) }
+                let name = String(segment.dropFirst().dropLast())
+                let schema = parameters.first { $0["name"] as? String == name }?["schema"] as? [String: Any]
+                return (schema?["enum"] as? [String])?.first ?? "nothing-here"
+            }.joined(separator: "/")
     }
 
     @Test("the document is consistent: unique operation ids, declared path parameters, resolvable refs and links")
