@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
     ],
     targets: [
         // MARK: Model
@@ -70,6 +72,8 @@ let package = Package(
                 "Spec", "CPCRE2",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Sources/Gateway/Core", swiftSettings: strict),
         .target(
@@ -78,6 +82,7 @@ let package = Package(
                 "Spec", "GatewayCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Gateway/DialectKit", swiftSettings: strict),
         .target(
@@ -90,7 +95,10 @@ let package = Package(
             path: "Sources/Gateway/Dialects/Kimchi", swiftSettings: strict),
         .target(
             name: "VirtualizationServerDialect",
-            dependencies: ["Spec", "GatewayCore", "DialectKit", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Spec", "GatewayCore", "DialectKit", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Sources/Gateway/Dialects/VirtualizationServer", swiftSettings: strict),
         .target(
             name: "IMDialect",
@@ -109,6 +117,7 @@ let package = Package(
                 "Spec", "GatewayCore", "DialectKit", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Sources/Gateway/Dialects/VMPooler", swiftSettings: strict),
         .target(
@@ -150,6 +159,7 @@ let package = Package(
             dependencies: [
                 "Spec", "Libvirt", "Proxy", "Gateway", "GatewayTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             path: "Tests/BackendConformanceTests", resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
@@ -157,17 +167,19 @@ let package = Package(
         .target(
             name: "GatewayTestSupport",
             dependencies: [
-                "Gateway", "Spec", "GatewayCore",
+                "Gateway", "Spec", "GatewayCore", "DialectKit", "Store",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
             ],
             path: "Tests/Support", resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(
             name: "KimchiDialectTests", dependencies: ["GatewayTestSupport"],
             path: "Tests/Dialects/Kimchi", swiftSettings: strict),
         .testTarget(
-            name: "VirtualizationServerDialectTests", dependencies: ["GatewayTestSupport"],
+            name: "VirtualizationServerDialectTests",
+            dependencies: ["GatewayTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             path: "Tests/Dialects/VirtualizationServer", swiftSettings: strict),
         .testTarget(
             name: "IMDialectTests", dependencies: ["GatewayTestSupport"],
@@ -197,6 +209,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             path: "Tests/GatewayTests", swiftSettings: strict),
     ]

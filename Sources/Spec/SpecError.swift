@@ -15,13 +15,17 @@ public struct SpecError: Error, Sendable, CustomStringConvertible, Equatable {
         case unsupported
         /// The backend is unreachable or failed; retrying later may work.
         case unavailable
+        /// A fault inside vmgate itself (a programming error). Its cause is logged, never shown:
+        /// clients only learn that something went wrong on the gateway's side.
+        case `internal`
     }
 
     /// What went wrong, in the taxonomy.
     public var kind: Kind
     /// A message fit for the API client.
     public var message: String
-    /// The lower-level cause (libvirt's error text, an HTTP status), for logs.
+    /// The lower-level cause (libvirt's error text, an HTTP status), for logs only: response
+    /// bodies, task records and health reports carry ``message``.
     public var cause: String?
 
     /// Creates an error of `kind` with a client-facing `message` and an optional `cause`.
@@ -55,12 +59,22 @@ public struct SpecError: Error, Sendable, CustomStringConvertible, Equatable {
     public static func unavailable(_ message: String, cause: String? = nil) -> SpecError {
         SpecError(.unavailable, message, cause: cause)
     }
+    /// A fault inside vmgate; `cause` says what, for the log.
+    public static func `internal`(_ message: String = internalMessage, cause: String? = nil) -> SpecError {
+        SpecError(.internal, message, cause: cause)
+    }
+
+    /// The client-facing message of every ``Kind/internal`` error that has no better one.
+    public static let internalMessage = "internal error in vmgate; the details are in its log"
 }
 
 extension SpecError {
-    /// Wraps any error as a ``SpecError``; non-Spec errors become `unavailable`.
+    /// Wraps any error as a ``SpecError``: Spec errors stay as they are, a cancelled operation
+    /// is `unavailable`, and anything else is a fault of vmgate itself (`internal`), whose
+    /// description becomes the ``cause`` and never the message.
     public static func wrap(_ error: any Error) -> SpecError {
         if let spec = error as? SpecError { return spec }
-        return .unavailable("internal backend failure", cause: String(describing: error))
+        if error is CancellationError { return .unavailable("the operation was cancelled", cause: "CancellationError") }
+        return .internal(cause: "\(String(reflecting: type(of: error))): \(String(describing: error))")
     }
 }

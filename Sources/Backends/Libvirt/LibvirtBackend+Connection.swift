@@ -63,13 +63,13 @@ extension LibvirtBackend {
                 cause: link.withLock { $0.lastError })
         }
         let (old, oldRegistration) = link.withLock { ($0.connection, $0.registration) }
-        let uri = configuration.uri
+        let (uri, display) = (configuration.uri, endpoint)
         let keepAlive = (configuration.keepAliveInterval, configuration.keepAliveCount)
         let sink = makeSink()
         do {
             let (connection, registration, driver) = try await lanes.run {
                 if let old { oldRegistration.deregister(old) }
-                let connection = try LibvirtConnection(uri: uri)
+                let connection = try LibvirtConnection(uri: uri, display: display)
                 if virConnectSetKeepAlive(connection.pointer, keepAlive.0, keepAlive.1) < 0 {
                     LibvirtError.discard()  // local drivers do not support keep-alive
                 }
@@ -97,7 +97,7 @@ extension LibvirtBackend {
                 let delay = min(30, 0.5 * pow(2, Double(state.failures - 1)))
                 state.nextAttemptAt = .now + .milliseconds(Int(delay * 1000))
                 state.connection = nil
-                state.lastError = spec.description
+                state.lastError = spec.message
                 state.lastErrorAt = Date()
             }
             logger.warning("libvirt connection failed", metadata: ["backend": "\(name)", "error": "\(spec)"])
@@ -114,7 +114,9 @@ extension LibvirtBackend {
                 guard let self else { return }
                 let connection = self.link.withLock { $0.connection }
                 connection?.markDead()
-                self.noteFailure(.unavailable("libvirt connection closed (reason \(reason))"))
+                self.logger.warning(
+                    "libvirt connection closed", metadata: ["backend": "\(self.name)", "reason": "\(reason)"])
+                self.noteFailure(.unavailable("libvirt connection closed (\(Self.closeReason(reason)))"))
             })
     }
 
@@ -170,6 +172,16 @@ extension LibvirtBackend {
         }
         for note in batch {
             hub.broadcast(MachineEvent(machine: MachineRef(backend: name, name: note.name), kind: note.kind))
+        }
+    }
+
+    /// libvirt's `virConnectCloseReason` in words.
+    static func closeReason(_ reason: Int32) -> String {
+        switch reason {
+        case Int32(VIR_CONNECT_CLOSE_REASON_EOF.rawValue): "end of file from the server"
+        case Int32(VIR_CONNECT_CLOSE_REASON_KEEPALIVE.rawValue): "keepalive timeout"
+        case Int32(VIR_CONNECT_CLOSE_REASON_CLIENT.rawValue): "closed by the client"
+        default: "connection error"
         }
     }
 

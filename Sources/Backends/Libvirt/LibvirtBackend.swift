@@ -60,7 +60,9 @@ public final class LibvirtBackend: Backend, Sendable {
             link.withLock { $0.latency = latency }
             return BackendHealth(healthy: true, lastError: lastError, lastErrorAt: lastErrorAt, latencySeconds: latency)
         } catch {
-            noteFailure(SpecError.wrap(error))
+            let spec = SpecError.wrap(error)
+            logger.warning("libvirt health probe failed", metadata: ["backend": "\(name)", "error": "\(spec)"])
+            noteFailure(spec)
             let (lastError, lastErrorAt) = link.withLock { ($0.lastError, $0.lastErrorAt) }
             return BackendHealth(healthy: false, lastError: lastError, lastErrorAt: lastErrorAt)
         }
@@ -119,9 +121,11 @@ public final class LibvirtBackend: Backend, Sendable {
         cache.replaceAll(machines, ticket: ticket)
     }
 
+    /// Remembers `error` for health reports: its client-facing message only, never the cause
+    /// (libvirt's own text), which whoever caught the error logs.
     func noteFailure(_ error: SpecError) {
         link.withLock { state in
-            state.lastError = error.description
+            state.lastError = error.message
             state.lastErrorAt = Date()
         }
     }

@@ -12,11 +12,12 @@ final class LibvirtConnection: @unchecked Sendable {
     /// Set by the close callback or when a call finds the connection gone.
     private let dead = Atomic<Bool>(false)
 
-    /// Opens `uri`; call on a thread-pool thread (this blocks).
-    init(uri: String) throws(SpecError) {
+    /// Opens `uri`, naming it `display` (credentials redacted) in errors; call on a thread-pool
+    /// thread (this blocks).
+    init(uri: String, display: String) throws(SpecError) {
         LibvirtEventLoop.ensureRunning()
         guard let pointer = virConnectOpen(uri) else {
-            throw LibvirtError.capture("connect to", "libvirt at '\(uri)'", connection: nil)
+            throw LibvirtError.capture("connect to", "libvirt at '\(display)'", connection: nil)
         }
         self.pointer = pointer
     }

@@ -107,7 +107,7 @@ final class CurlHandle: @unchecked Sendable {
         guard code == CURLE_OK else {
             let text = curl_easy_strerror(code).map { String(cString: $0) } ?? "error \(code.rawValue)"
             throw SpecError.unavailable(
-                "upstream \(redact(request.url)) is unreachable: \(text)", cause: "curl \(code.rawValue)")
+                "upstream \(redact(request.url)) is unreachable", cause: "curl \(code.rawValue): \(text)")
         }
         var status = 0
         _ = vmgate_curl_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)

@@ -78,7 +78,9 @@ public final class ProxyBackend: Backend, Sendable {
                 lastErrorAt: upstream.lastErrorAt ?? lastErrorAt, latencySeconds: latency)
         } catch {
             let (lastError, lastErrorAt) = state.withLock { ($0.lastError, $0.lastErrorAt) }
-            return BackendHealth(healthy: false, lastError: lastError ?? "\(error)", lastErrorAt: lastErrorAt)
+            let spec = SpecError.wrap(error)
+            logger.warning("upstream health probe failed", metadata: ["backend": "\(name)", "error": "\(spec)"])
+            return BackendHealth(healthy: false, lastError: lastError ?? spec.message, lastErrorAt: lastErrorAt)
         }
     }
 
@@ -157,10 +159,11 @@ public final class ProxyBackend: Backend, Sendable {
         }
     }
 
+    /// Remembers `error` for health reports: its client-facing message only, never the cause.
     func noteFailure(_ error: SpecError) {
         state.withLock { state in
             state.reachable = false
-            state.lastError = error.description
+            state.lastError = error.message
             state.lastErrorAt = Date()
         }
     }

@@ -33,13 +33,15 @@ public enum ProxyWire {
         if let decoded = try? JSONDecoder().decode(ErrorBody.self, from: Data(body)),
             let message = decoded.error.message
         {
-            let kind = decoded.error.kind.flatMap(SpecError.Kind.init(rawValue:)) ?? kind(forStatus: status)
+            var kind = decoded.error.kind.flatMap(SpecError.Kind.init(rawValue:)) ?? kind(forStatus: status)
+            // The upstream's own fault is, from here, a backend that failed.
+            if kind == .internal { kind = .unavailable }
             return SpecError(kind, message, cause: cause)
         }
         let text = String(decoding: body.prefix(200), as: UTF8.self)
         return SpecError(
-            kind(forStatus: status), "upstream answered \(status) to \(what)\(text.isEmpty ? "" : ": \(text)")",
-            cause: cause)
+            kind(forStatus: status), "upstream answered \(status) to \(what)",
+            cause: text.isEmpty ? cause : "\(cause): \(text)")
     }
 
     /// The Spec kind for an HTTP status without a native error body.

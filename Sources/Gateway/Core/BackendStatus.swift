@@ -50,7 +50,9 @@ extension Fleet {
                 await backend.health()
             }
         } catch {
-            return BackendHealth(healthy: false, lastError: SpecError.wrap(error).message)
+            let spec = SpecError.wrap(error)
+            logger.failure(spec, "health probe failed", metadata: ["vmgate.backend": "\(backend.name)"])
+            return BackendHealth(healthy: false, lastError: spec.message)
         }
     }
 }

@@ -91,8 +91,18 @@ extension Fleet {
         try await onMachine(id, "updateMachine") { backend, name in
             var metadata = try await backend.machine(named: name).metadata
             try change(&metadata)
-            try TextRules.validate(tags: metadata.tags)
+            try Self.validateText(of: metadata)
             return try await backend.updateMachine(named: name, MachineUpdate(metadata: metadata))
+        }
+    }
+
+    /// Checks that the free-form text of `metadata` (tags, dialect values) can be stored with
+    /// the machine (no control characters).
+    static func validateText(of metadata: MachineMetadata) throws {
+        try TextRules.validate(tags: metadata.tags)
+        for (key, value) in metadata.extra {
+            try TextRules.validate(key, field: "metadata name", maxLength: TextRules.maxTagKey)
+            try TextRules.validate(value, field: "metadata '\(key.prefix(32))'", multiline: true)
         }
     }
 

@@ -19,7 +19,6 @@ extension Fleet {
 
         let name = request.name ?? NameGenerator.machineName(from: templateName)
         try NameRules.validate(name, what: "machine name")
-        try TextRules.validate(tags: request.tags)
         let vcpus = request.vcpus ?? template?.vcpus ?? 1
         try Limits.validate(vcpus: vcpus)
         let memory = request.memoryKiB ?? template?.memoryKiB ?? 128 * 1024
@@ -56,12 +55,14 @@ extension Fleet {
             }
             disks.append(DiskSpec(source: .cdrom(pool: isoPool, volume: iso)))
         }
+        if let network = request.network { try NameRules.validate(network, what: "network name") }
         let network = request.network ?? template?.network ?? defaults.network
         let networkType = request.network != nil ? request.networkType ?? defaults.networkType : defaults.networkType
         let nics = network.map { [NICSpec(sourceType: networkType, source: $0)] } ?? []
         let metadata = MachineMetadata(
             group: group?.name, template: template?.name, tags: request.tags, createdAt: Date(),
             lifetimeHours: request.lifetimeHours ?? group?.lifetimeHours, extra: request.extra)
+        try Self.validateText(of: metadata)
         let spec = MachineSpec(
             name: name, vcpus: vcpus, memoryKiB: memory, disks: disks, nics: nics,
             graphics: template == nil ? "vnc" : template?.graphics, serialConsole: true, metadata: metadata,
@@ -120,8 +121,7 @@ extension Fleet {
             if case .blank(let bytes) = disk.source { try Limits.validate(diskBytes: bytes, what: "blank disk size") }
             if let bytes = disk.capacityBytes { try Limits.validate(diskBytes: bytes, what: "disk capacity") }
         }
-        try TextRules.validate(tags: spec.metadata.tags)
-        try TextRules.validate(tags: spec.metadata.extra, field: "extra")
+        try validateText(of: spec.metadata)
         if let hours = spec.metadata.lifetimeHours { try Limits.lifetime(hours: hours, field: "lifetimeHours") }
     }
 }

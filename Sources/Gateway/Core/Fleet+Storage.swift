@@ -10,14 +10,21 @@ extension Fleet {
         return pools
     }
 
-    /// The backend holding pool `pool` (the named backend, or the first that has it).
+    /// The backend holding pool `pool` (the named backend, or the first that has it). When no
+    /// backend has it but one failed to answer, that failure is the honest answer, not 404.
     public func backend(holdingPool pool: String, backend name: String? = nil) async throws -> any Backend {
+        var failure: SpecError?
         for backend in try storageBackends(name) {
-            if (try? await call(backend, "storagePool", { try await $0.storagePool(named: pool) })) != nil {
+            do {
+                _ = try await call(backend, "storagePool") { try await $0.storagePool(named: pool) }
                 return backend
+            } catch let error as SpecError where error.kind == .notFound {
+                continue
+            } catch {
+                failure = failure ?? SpecError.wrap(error)
             }
         }
-        throw SpecError.notFound("no storage pool named '\(pool)'")
+        throw failure ?? SpecError.notFound("no storage pool named '\(pool)'")
     }
 
     /// One pool.

@@ -55,11 +55,11 @@ public final class Fleet: Sendable {
             }
         } catch {
             let spec = SpecError.wrap(error)
-            if spec.kind == .unavailable {
+            if spec.kind == .unavailable || spec.kind == .internal {
                 Counter(label: "vmgate_backend_call_errors_total", dimensions: dimensions).increment()
-                logger.warning(
-                    "backend call failed",
-                    metadata: ["vmgate.backend": "\(backend.name)", "operation": "\(operation)", "error": "\(spec)"])
+                logger.failure(
+                    spec, "backend call failed",
+                    metadata: ["vmgate.backend": "\(backend.name)", "operation": "\(operation)"])
             }
             throw spec
         }

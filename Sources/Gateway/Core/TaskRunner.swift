@@ -50,7 +50,14 @@ public final class TaskRunner: Sendable {
             }
             let outcome: (TaskRecord.Status, String)
             do { outcome = (.finished, try await work(progress)) } catch {
-                outcome = (.failed, (error as? SpecError)?.message ?? String(describing: error))
+                // The record is what clients read: the message only; the cause goes to the log.
+                let spec = SpecError.wrap(error)
+                logger.failure(
+                    spec, "task failed",
+                    metadata: [
+                        "vmgate.task": "\(task.id)", "vmgate.task.kind": "\(kind)", "vmgate.task.target": "\(target)",
+                    ])
+                outcome = (.failed, spec.message)
             }
             await Self.save(store, logger, id: task.id) {
                 $0.status = outcome.0

@@ -1,7 +1,11 @@
+import GatewayCore
 public import Hummingbird
+import Logging
+import Spec
 
 /// Turns every error a dialect's route throws into that dialect's own error type, so clients
-/// always get the dialect's native error body.
+/// always get the dialect's native error body, and logs it in one line with the request:
+/// the body carries the client-facing message only, the log also the cause.
 public struct DialectErrorMiddleware<DialectError: HTTPResponseError>: RouterMiddleware {
     public typealias Context = GatewayContext
     let convert: @Sendable (any Error) -> DialectError
@@ -12,8 +16,21 @@ public struct DialectErrorMiddleware<DialectError: HTTPResponseError>: RouterMid
     public func handle(
         _ request: Request, context: GatewayContext, next: (Request, GatewayContext) async throws -> Response
     ) async throws -> Response {
-        do { return try await next(request, context) } catch let error as DialectError { throw error } catch {
+        do { return try await next(request, context) } catch let error as DialectError {
+            context.logger.debug(
+                "request refused", metadata: Self.metadata(request, status: error.status))
+            throw error
+        } catch {
+            let (status, spec) = SpecError.classify(error)
+            context.logger.failure(spec, "request failed", metadata: Self.metadata(request, status: status))
             throw convert(error)
         }
+    }
+
+    static func metadata(_ request: Request, status: HTTPResponse.Status) -> Logger.Metadata {
+        [
+            "http.method": "\(request.method.rawValue)", "http.path": "\(request.uri.path)",
+            "http.status": "\(status.code)",
+        ]
     }
 }

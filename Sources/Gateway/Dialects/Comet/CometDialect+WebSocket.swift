@@ -11,11 +11,17 @@ extension CometDialect {
     public func addWebSocketRoutes(to router: Router<BasicWebSocketRequestContext>) {
         router.ws(
             RouterPath(environment.prefix + Self.serialConsolePath),
-            shouldUpgrade: { _, context in
+            shouldUpgrade: { request, context in
                 do {
                     _ = try await consoleMachine(context.parameters)
                     return .upgrade([:])
-                } catch let error as CometError { throw error } catch { throw CometError(error) }
+                } catch let error as CometError { throw error } catch {
+                    let converted = CometError(error)
+                    context.logger.failure(
+                        converted.error, "console upgrade refused",
+                        metadata: ["http.path": "\(request.uri.path)", "http.status": "\(converted.status.code)"])
+                    throw converted
+                }
             },
             onUpgrade: { inbound, outbound, context in
                 let machine = try await consoleMachine(context.requestContext.parameters)

@@ -76,7 +76,9 @@ extension IMDialect {
             }
         } catch {
             outcome.ok = false
-            outcome.message += "\(stamp) VM \(vm): contextualization failed: \(SpecError.wrap(error).message)\n"
+            let spec = SpecError.wrap(error)
+            environment.logger.failure(spec, "contextualization failed", metadata: ["vmgate.machine": "\(machineName)"])
+            outcome.message += "\(stamp) VM \(vm): contextualization failed: \(spec.message)\n"
         }
         return outcome
     }
@@ -126,7 +128,9 @@ extension IMDialect {
             }
         } catch {
             outcome.ok = false
-            outcome.message += "\(stamp) VM \(vm.id): contextualization failed: \(SpecError.wrap(error).message)\n"
+            let spec = SpecError.wrap(error)
+            environment.logger.failure(spec, "contextualization failed", metadata: ["vmgate.machine": "\(id)"])
+            outcome.message += "\(stamp) VM \(vm.id): contextualization failed: \(spec.message)\n"
         }
         return outcome
     }

@@ -69,8 +69,9 @@ extension IMDialect {
     static func run(_ tool: String, _ arguments: [String]) async throws {
         let outcome = try await ChildProcess.run(tool, arguments)
         guard outcome.status == 0 else {
+            let name = (tool as NSString).lastPathComponent
             throw SpecError.unavailable(
-                "\((tool as NSString).lastPathComponent) failed: \(outcome.errorOutput.prefix(300))")
+                "\(name) failed with status \(outcome.status)", cause: "\(name): \(outcome.errorOutput.prefix(300))")
         }
     }
 }

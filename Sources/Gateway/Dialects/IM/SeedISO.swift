@@ -24,7 +24,8 @@ enum SeedISO {
             ])
         guard outcome.status == 0 else {
             throw SpecError.unavailable(
-                "\(tool) failed with status \(outcome.status): \(outcome.errorOutput.prefix(300))")
+                "the seed ISO could not be built",
+                cause: "\(tool) status \(outcome.status): \(outcome.errorOutput.prefix(300))")
         }
         return try Data(contentsOf: output)
     }

@@ -27,12 +27,14 @@ public struct NativeDialect: Dialect {
         let routes = RouteCollection(context: GatewayContext.self)
         routes.add(middleware: DialectMetricsMiddleware(dialect: Self.name))
         routes.add(middleware: DialectErrorMiddleware { NativeError($0) })
+        routes.add(middleware: PathParameterDecodingMiddleware())
         addMachineRoutes(to: routes)
         addMachineDetailRoutes(to: routes)
         addCatalogRoutes(to: routes)
         addStorageRoutes(to: routes)
         addSystemRoutes(to: routes)
         addBackendRoutes(to: routes, enabled: backendRoutes)
+        addMethodNotAllowedRoutes(to: routes)
         return routes
     }
 }

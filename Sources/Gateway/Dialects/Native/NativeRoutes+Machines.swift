@@ -23,7 +23,8 @@ extension NativeDialect {
             return try machineResponse(try await update(id, body))
         }
         routes.delete("/machines/:id") { request, context in
-            let keepDisks = request.uri.queryParameters["keepDisks"].map { $0 == "true" || $0 == "1" } ?? false
+            let keepDisks =
+                try Self.flag(request.uri.queryParameters["keepDisks"].map(String.init), "keepDisks") ?? false
             try await fleet.deleteMachine(
                 try context.parameters.require("id"), options: DeleteOptions(removeOwnedDisks: !keepDisks))
             return Response(status: .noContent)

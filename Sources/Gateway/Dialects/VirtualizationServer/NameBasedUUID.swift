@@ -1,10 +1,13 @@
+import Crypto
+
 /// RFC 4122 version-5 (SHA-1, name-based) UUIDs, so devices libvirt gives no UUID (NICs,
 /// disks) still get identifiers that are the same on every request and every gateway.
 enum NameBasedUUID {
     /// The UUID of `name` in the namespace `namespace` (a UUID string); nil if `namespace` is not a UUID.
     static func make(namespace: String, name: String) -> String? {
         guard let space = bytes(of: namespace) else { return nil }
-        var digest = SHA1.hash(space + Array(name.utf8))
+        // SHA-1 is what version 5 prescribes; it identifies, it does not protect anything.
+        var digest = Array(Insecure.SHA1.hash(data: space + Array(name.utf8)))
         digest[6] = (digest[6] & 0x0F) | 0x50
         digest[8] = (digest[8] & 0x3F) | 0x80
         return format(Array(digest.prefix(16)))
