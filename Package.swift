@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         // MARK: Model
@@ -55,6 +56,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Backends/Proxy", swiftSettings: strict),
+        .target(
+            name: "Fetch",
+            dependencies: ["Spec", "CCurl", .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Sources/Backends/Fetch", swiftSettings: strict),
 
         // MARK: Gateway
         .target(
@@ -64,9 +69,12 @@ let package = Package(
         .target(
             name: "GatewayCore",
             dependencies: [
-                "Spec",
+                "Spec", "Fetch",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             path: "Sources/Gateway/Core", swiftSettings: strict),
         .target(
@@ -111,7 +119,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Spec", "Libvirt", "Proxy", "Store", "GatewayCore", "DialectKit", "NativeDialect", "KimchiDialect",
+                "Spec", "Libvirt", "Proxy", "Fetch", "Store", "GatewayCore", "DialectKit", "NativeDialect",
+                "KimchiDialect",
                 "VirtualizationServerDialect", "IMDialect", "CometDialect", "VMPoolerDialect",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

@@ -19,13 +19,15 @@ public final class Fleet: Sendable {
     public let defaultGroup: String?
     /// Time limit of one backend call, in seconds; past it the caller gets `unavailable`.
     public let callTimeout: Double
+    /// Where images may be imported from, and the limits of imports and uploads.
+    public let imports: ImageImportSettings
     let logger: Logger
     let roundRobin = Mutex<[String: Int]>([:])
 
     /// Creates a fleet.
     public init(
         backends: BackendRegistry, groups: GroupDirectory, store: any GatewayStore, defaultGroup: String? = nil,
-        callTimeout: Double = 30, logger: Logger
+        callTimeout: Double = 30, imports: ImageImportSettings = ImageImportSettings(), logger: Logger
     ) {
         self.backends = backends
         self.groups = groups
@@ -33,12 +35,15 @@ public final class Fleet: Sendable {
         self.tasks = TaskRunner(store: store, logger: logger)
         self.defaultGroup = defaultGroup
         self.callTimeout = callTimeout
+        self.imports = imports
         self.logger = logger
     }
 
-    /// Calls one backend with a time limit, timing the call and mapping every error to ``SpecError``.
+    /// Calls one backend with a time limit (``callTimeout`` unless `timeout` says otherwise, in
+    /// seconds), timing the call and mapping every error to ``SpecError``.
     public func call<T: Sendable>(
-        _ backend: any Backend, _ operation: String, _ body: @escaping @Sendable (any Backend) async throws -> T
+        _ backend: any Backend, _ operation: String, timeout: Double? = nil,
+        _ body: @escaping @Sendable (any Backend) async throws -> T
     ) async throws -> T {
         let started = ContinuousClock.now
         let dimensions = [("backend", backend.name), ("operation", operation)]
@@ -47,7 +52,7 @@ public final class Fleet: Sendable {
                 .record(duration: ContinuousClock.now - started)
         }
         do {
-            return try await Deadline.run(seconds: callTimeout, "backend '\(backend.name)' \(operation)") {
+            return try await Deadline.run(seconds: timeout ?? callTimeout, "backend '\(backend.name)' \(operation)") {
                 try await body(backend)
             }
         } catch {

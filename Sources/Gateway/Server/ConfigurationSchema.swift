@@ -45,6 +45,11 @@ enum ConfigurationSchema {
                 "name": .scalar, "prefix": .scalar, "port": .scalar, "enabled": .scalar, "options": .freeMap,
             ])),
         "defaultGroup": .scalar, "callTimeoutSeconds": .scalar, "logLevel": .scalar, "benchmarkRoutes": .scalar,
+        "imports": .map(
+            Dictionary(
+                uniqueKeysWithValues: GatewayConfiguration.ImportSettings.keys.map {
+                    ($0, $0.hasPrefix("allowed") ? Shape.list(.scalar) : .scalar)
+                })),
     ])
 
     static func check(_ node: Node, source: String) throws {

@@ -78,7 +78,8 @@ public struct Gateway: Sendable {
         try await groups.load()
         let fleet = Fleet(
             backends: registry, groups: groups, store: store, defaultGroup: config.defaultGroup,
-            callTimeout: config.callTimeoutSeconds ?? 30, logger: logger)
+            callTimeout: config.callTimeoutSeconds ?? 30, imports: try config.imports?.resolved() ?? .init(),
+            logger: logger)
         try await fleet.tasks.recoverInterrupted()
         await connect(libvirtBackends, logger: logger)
         await connect(proxyBackends, logger: logger)

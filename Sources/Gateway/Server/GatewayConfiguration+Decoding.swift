@@ -3,7 +3,7 @@
 extension GatewayConfiguration {
     private enum Keys: String, CodingKey {
         case listen, store, backends, groups, templates, dialects, defaultGroup, callTimeoutSeconds, logLevel,
-            benchmarkRoutes
+            benchmarkRoutes, imports
     }
 
     public init(from decoder: any Decoder) throws {
@@ -19,6 +19,7 @@ extension GatewayConfiguration {
         callTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .callTimeoutSeconds)
         logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel)
         benchmarkRoutes = try c.decodeIfPresent(Bool.self, forKey: .benchmarkRoutes)
+        imports = try c.decodeIfPresent(ImportSettings.self, forKey: .imports)
     }
 }
 
