@@ -49,7 +49,8 @@ extension LibvirtBackend {
         return try await run { connection in
             let volume = try PoolHandle.lookup(pool, in: connection).volume(named: name)
             let current = try volume.describe(pool: pool, backend: backend)
-            guard current.format == image.format else {
+            // libvirt reports a raw file holding an ISO 9660 image as `iso`: raw contents either way.
+            guard current.format == image.format || (image.format == "raw" && current.format == "iso") else {
                 throw SpecError.invalid(
                     "volume '\(name)' is \(current.format); it cannot be written with a \(image.format) image")
             }
