@@ -45,7 +45,7 @@ public enum ImageServer {
     }
 
     /// A body of `total` bytes in 1 MiB chunks, with or without `Content-Length`.
-static func stream(_ total: Int, announced: Bool = false) -> ResponseBody {
+    static func stream(_ total: Int, announced: Bool = false) -> ResponseBody {
         ResponseBody(contentLength: announced ? total : nil) { writer in
             let chunk = ByteBuffer(repeating: 0x5A, count: 1 << 20)
             var sent = 0

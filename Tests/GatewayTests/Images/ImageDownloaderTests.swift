@@ -22,7 +22,8 @@ struct ImageDownloaderTests {
         _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: file) }
         let result: Result<Int, SpecError>
-        do { result = .success(try await ImageDownloader.download(url, policy: policy, to: file.path).byteCount) } catch {
+        do { result = .success(try await ImageDownloader.download(url, policy: policy, to: file.path).byteCount) } catch
+        {
             result = .failure(SpecError.wrap(error))
         }
         return (result, (try? Data(contentsOf: file)) ?? Data())

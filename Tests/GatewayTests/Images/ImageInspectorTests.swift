@@ -67,7 +67,8 @@ struct ImageInspectorTests {
         let qcow2 = try await images.qcow2("b.qcow2")
         #expect(Self.message(await Self.inspect(qcow2, declared: "raw")).contains("declared 'raw'"))
         #expect(Self.message(await Self.inspect(try images.raw("c.raw"), declared: "qcow2")).contains("declared"))
-        #expect(Self.message(await Self.inspect(try images.raw("d.raw"), declared: "vmdk")).contains("'raw' or 'qcow2'"))
+        #expect(
+            Self.message(await Self.inspect(try images.raw("d.raw"), declared: "vmdk")).contains("'raw' or 'qcow2'"))
         let huge = await Self.inspect(try await images.qcow2("huge.qcow2", size: "100T"))
         #expect(Self.message(huge).contains("virtual size"), "\(Self.message(huge))")
         let tiny = await Self.inspect(try images.raw("tiny.raw", bytes: 4096))
@@ -77,6 +78,7 @@ struct ImageInspectorTests {
             to: URL(fileURLWithPath: garbage))
         let broken = Self.message(await Self.inspect(garbage))
         #expect(broken.hasPrefix("invalid"), "\(broken)")
-        #expect(Self.message(await Self.inspect(try images.raw("empty.raw", bytes: 0))) == "invalid: the image is empty")
+        #expect(
+            Self.message(await Self.inspect(try images.raw("empty.raw", bytes: 0))) == "invalid: the image is empty")
     }
 }
