@@ -89,7 +89,7 @@ public protocol Backend: Sendable {
     /// Overwrites a volume's contents with zeros (requires `.volumeMaintenance`).
     func wipeVolume(named name: String, inPool pool: String) async throws
     /// Creates volume `name` in `image.format` holding exactly the bytes of `image`, a file on the
-    /// gateway's host (already inspected by the gateway), streamed in chunks with bounded memory;
+    /// gateway's host (inspected, or built, by the gateway), streamed in chunks with bounded memory;
     /// the volume is removed again when the transfer fails (requires `.volumeMaintenance`).
     func uploadVolume(named name: String, inPool pool: String, from image: ImageFile) async throws -> StorageVolume
     /// Overwrites existing volume `name` from its first byte with the bytes of `image` (a file on

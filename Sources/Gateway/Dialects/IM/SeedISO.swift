@@ -32,7 +32,13 @@ enum SeedISO {
             throw SpecError.unavailable(
                 "\(tool) failed with status \(outcome.status): \(outcome.errorOutput.prefix(300))")
         }
+        // Padded with zeros to whole MiB (ISO 9660 ignores what follows the volume), the size of
+        // the smallest disk the gateway accepts, so that a proxy's upstream takes the seed too.
         let size = try fm.attributesOfItem(atPath: output.path)[.size] as? Int ?? 0
-        return try await body(ImageFile(path: output.path, byteCount: size, format: "raw"))
+        let padded = max(1 << 20, (size + (1 << 20) - 1) / (1 << 20) * (1 << 20))
+        let handle = try FileHandle(forWritingTo: output)
+        try handle.truncate(atOffset: UInt64(padded))
+        try handle.close()
+        return try await body(ImageFile(path: output.path, byteCount: padded, format: "raw"))
     }
 }
