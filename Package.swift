@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
     ],
     targets: [
         // MARK: Model
@@ -57,6 +58,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Backends/Proxy", swiftSettings: strict),
+        .target(
+            name: "Fetch",
+            dependencies: ["Spec", "CCurl", .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Sources/Backends/Fetch", swiftSettings: strict),
 
         // MARK: Gateway
         .target(
@@ -69,11 +74,13 @@ let package = Package(
         .target(
             name: "GatewayCore",
             dependencies: [
-                "Spec", "CPCRE2",
+                "Spec", "CPCRE2", "Fetch",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
             ],
             path: "Sources/Gateway/Core", swiftSettings: strict),
         .target(
@@ -123,7 +130,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "Spec", "Libvirt", "Proxy", "Store", "GatewayCore", "DialectKit", "NativeDialect", "KimchiDialect",
+                "Spec", "Libvirt", "Proxy", "Fetch", "Store", "GatewayCore", "DialectKit", "NativeDialect",
+                "KimchiDialect",
                 "VirtualizationServerDialect", "IMDialect", "CometDialect", "VMPoolerDialect",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),

@@ -93,10 +93,20 @@ public protocol Backend: Sendable {
     func resizeVolume(named name: String, inPool pool: String, capacityBytes: Int) async throws -> StorageVolume
     /// Overwrites a volume's contents with zeros (requires `.volumeMaintenance`).
     func wipeVolume(named name: String, inPool pool: String) async throws
-    /// Creates volume `name` holding exactly `data` (an image fetched by the gateway), in
-    /// `format` (`raw` or `qcow2`) (requires `.volumeMaintenance`).
-    func uploadVolume(named name: String, format: String, inPool pool: String, data: [UInt8]) async throws
-        -> StorageVolume
+    /// Creates volume `name` in `image.format` holding exactly the bytes of `image`, a file on the
+    /// gateway's host (inspected, or built, by the gateway), streamed in chunks with bounded memory;
+    /// the volume is removed again when the transfer fails (requires `.volumeMaintenance`).
+    func uploadVolume(named name: String, inPool pool: String, from image: ImageFile) async throws -> StorageVolume
+    /// Overwrites existing volume `name` from its first byte with the bytes of `image` (a file on
+    /// the gateway's host, in the volume's format), growing the volume when the image is larger;
+    /// bytes past the image keep their old contents (requires `.volumeMaintenance`).
+    func writeVolume(named name: String, inPool pool: String, from image: ImageFile) async throws -> StorageVolume
+    /// Copies the disk with guest device `target` of a machine into new standalone volume
+    /// `volume` of `pool` on the backend's own host: a qcow2 image with the whole backing chain
+    /// flattened into it, consistent as of the call even while the machine runs. The gateway
+    /// never reads the disk itself, so this works for remote hosts (requires `.volumeMaintenance`).
+    func copyDisk(_ target: String, ofMachine name: String, toVolume volume: String, inPool pool: String)
+        async throws -> StorageVolume
 }
 
 extension Backend {
@@ -116,10 +126,24 @@ extension Backend {
     }
 
     /// Default for backends that cannot upload images: `unsupported`.
-    public func uploadVolume(named name: String, format: String, inPool pool: String, data: [UInt8]) async throws
+    public func uploadVolume(named name: String, inPool pool: String, from image: ImageFile) async throws
         -> StorageVolume
     {
         throw SpecError.unsupported("backend '\(self.name)' does not accept volume uploads")
+    }
+
+    /// Default for backends that cannot write volumes: `unsupported`.
+    public func writeVolume(named name: String, inPool pool: String, from image: ImageFile) async throws
+        -> StorageVolume
+    {
+        throw SpecError.unsupported("backend '\(self.name)' cannot write volume contents")
+    }
+
+    /// Default for backends that cannot copy disks: `unsupported`.
+    public func copyDisk(_ target: String, ofMachine name: String, toVolume volume: String, inPool pool: String)
+        async throws -> StorageVolume
+    {
+        throw SpecError.unsupported("backend '\(self.name)' cannot copy machine disks")
     }
 
     /// Throws `unsupported` unless the backend has `capability`.

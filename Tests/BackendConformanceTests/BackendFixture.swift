@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import GatewayTestSupport
 import Libvirt
 import Logging
@@ -28,6 +29,7 @@ struct BackendFixture: Sendable, CustomStringConvertible {
     static var all: [BackendFixture] {
         var fixtures = [testDriver, proxy]
         if let qemu = qemu { fixtures.append(qemu) }
+        if let proxyQEMU = proxyQEMU { fixtures.append(proxyQEMU) }
         return fixtures
     }
 
@@ -100,15 +102,45 @@ struct BackendFixture: Sendable, CustomStringConvertible {
         reread: { backend, name in try await backend.machine(named: name) })
 }
 
-/// The upstream gateway of the proxy fixture: started once per test process, on first use.
+extension BackendFixture {
+    /// A proxy backend → an in-process vmgate → its real QEMU backend `qemu` (enabled by
+    /// VMGATE_QEMU_URI), so what the proxy forwards (uploads streamed from files, disk copies)
+    /// is exercised against a backend that can do it.
+    static var proxyQEMU: BackendFixture? {
+        guard let qemu else { return nil }
+        return BackendFixture(
+            name: "proxy-qemu", pool: qemu.pool, base: qemu.base, network: nil,
+            open: {
+                let url = try await SharedUpstream.qemu.url()
+                let backend = ProxyBackend(
+                    name: "proxy", configuration: ProxyConfiguration(url: url, upstreamBackend: "qemu", timeout: 60),
+                    logger: logger)
+                try await backend.connect()
+                return backend
+            },
+            close: { await ($0 as? ProxyBackend)?.close() },
+            reread: { backend, name in try await backend.machine(named: name) })
+    }
+}
+
+/// The upstream gateway of a proxy fixture: started once per test process, on first use.
 actor SharedUpstream {
-    static let shared = SharedUpstream()
+    static let shared = SharedUpstream(TestGateway.configuration())
+    static let qemu = SharedUpstream(TestGateway.qemuConfiguration())
+    private let configuration: GatewayConfiguration
     private var starting: Task<LiveGateway, any Error>?
+
+    init(_ configuration: GatewayConfiguration) { self.configuration = configuration }
 
     /// Base URL of the upstream's native API.
     func url() async throws -> String {
         if starting == nil {
-            starting = Task { try await LiveGateway.start(TestGateway.configuration()) }
+            let configuration = self.configuration
+            starting = Task {
+                var config = configuration
+                config.dialects = try ConfigurationLoader.parse("dialects: [{name: native}]").dialects
+                return try await LiveGateway.start(config)
+            }
         }
         return try await starting!.value.url
     }

@@ -38,6 +38,23 @@ static inline CURLcode vmgate_curl_easy_setopt_write(CURL *handle, CURLoption op
     return curl_easy_setopt(handle, option, value);
 }
 
+/// The signature of `CURLOPT_READFUNCTION` callbacks (a request body streamed from a file).
+typedef size_t (*vmgate_curl_read_callback)(char *buffer, size_t size, size_t count, void *context);
+
+/// Sets a read callback on an easy handle.
+static inline CURLcode vmgate_curl_easy_setopt_read(CURL *handle, CURLoption option, vmgate_curl_read_callback value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
+/// The signature of `CURLOPT_XFERINFOFUNCTION` callbacks; a non-zero return aborts the transfer.
+typedef int (*vmgate_curl_xferinfo_callback)(void *context, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                                             curl_off_t ulnow);
+
+/// Sets a progress callback on an easy handle.
+static inline CURLcode vmgate_curl_easy_setopt_xferinfo(CURL *handle, vmgate_curl_xferinfo_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, value);
+}
+
 /// Reads a `long` value (response code) from an easy handle.
 static inline CURLcode vmgate_curl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);

@@ -138,11 +138,13 @@ final class MachineBuilder {
 /// Volume definitions vmgate creates.
 enum VolumeXML {
     static func xml(
-        name: String, capacityBytes: Int, format: String, backingPath: String? = nil, backingFormat: String? = nil
+        name: String, capacityBytes: Int, format: String, backingPath: String? = nil, backingFormat: String? = nil,
+        compat: String? = nil
     ) -> String {
         let e = XMLText.escape
         var out = "<volume><name>\(e(name))</name><capacity unit='bytes'>\(capacityBytes)</capacity>"
-        out += "<target><format type='\(e(format))'/></target>"
+        out +=
+            "<target><format type='\(e(format))'/>" + (compat.map { "<compat>\(e($0))</compat>" } ?? "") + "</target>"
         if let backingPath {
             out += "<backingStore><path>\(e(backingPath))</path>"
             out += "<format type='\(e(backingFormat ?? "qcow2"))'/></backingStore>"

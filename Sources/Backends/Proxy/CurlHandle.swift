@@ -10,6 +10,9 @@ struct CurlRequest: Sendable {
     var url: String
     /// Request body (JSON or text), if any.
     var body: [UInt8]?
+    /// A request body streamed from a local file instead (an image), read in chunks as libcurl
+    /// sends it; such a request has no total time limit, only a stall limit.
+    var upload: ImageFile?
     /// Extra header lines (`Name: value`).
     var headers: [String] = []
 }
@@ -88,7 +91,20 @@ final class CurlHandle: @unchecked Sendable {
         case "POST": set(CURLOPT_POST, 1)
         default: set(CURLOPT_CUSTOMREQUEST, request.method)
         }
-        if let body = request.body ?? (request.method == "GET" ? nil : []) {
+        var source: Unmanaged<FileSource>?
+        defer { source?.release() }
+        if let upload = request.upload {
+            let file = try FileSource(path: upload.path)
+            source = Unmanaged.passRetained(file)
+            set(CURLOPT_POST, 1)
+            if request.method != "POST" { set(CURLOPT_CUSTOMREQUEST, request.method) }
+            _ = vmgate_curl_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(upload.byteCount))
+            _ = vmgate_curl_easy_setopt_read(handle, CURLOPT_READFUNCTION, curlReadFile)
+            _ = vmgate_curl_easy_setopt_pointer(handle, CURLOPT_READDATA, source?.toOpaque())
+            set(CURLOPT_TIMEOUT_MS, 0)
+            set(CURLOPT_LOW_SPEED_LIMIT, 1)
+            set(CURLOPT_LOW_SPEED_TIME, max(30, settings.totalTimeoutMilliseconds / 1000))
+        } else if let body = request.body ?? (request.method == "GET" ? nil : []) {
             _ = vmgate_curl_easy_setopt_off(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             if body.isEmpty {
                 set(CURLOPT_COPYPOSTFIELDS, "")
@@ -143,6 +159,29 @@ private let curlCollect: vmgate_curl_write_callback = { data, size, count, conte
         sink.bytes.append(contentsOf: UnsafeBufferPointer(start: bytes, count: length))
     }
     return length
+}
+
+/// The file a request body is streamed from; read by libcurl's thread only.
+final class FileSource {
+    let descriptor: Int32
+
+    init(path: String) throws(SpecError) {
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw SpecError.unavailable("the gateway cannot read the image to send") }
+    }
+
+    deinit { close(descriptor) }
+}
+
+/// `CURLOPT_READFUNCTION`: the next chunk of the ``FileSource`` passed as read data.
+private let curlReadFile: vmgate_curl_read_callback = { buffer, size, count, context in
+    guard let buffer, let context else { return Int(CURL_READFUNC_ABORT) }
+    let source = Unmanaged<FileSource>.fromOpaque(context).takeUnretainedValue()
+    while true {
+        let result = read(source.descriptor, buffer, size * count)
+        if result < 0, errno == EINTR { continue }
+        return result < 0 ? Int(CURL_READFUNC_ABORT) : result
+    }
 }
 
 /// `curl_global_init` exactly once per process, before the first handle.

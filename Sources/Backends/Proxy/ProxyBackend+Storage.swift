@@ -92,17 +92,34 @@ extension ProxyBackend {
 }
 
 extension ProxyBackend {
-    /// Uploads an image into a new upstream volume.
-    public func uploadVolume(named name: String, format: String, inPool pool: String, data: [UInt8]) async throws
+    /// Uploads an image into a new upstream volume, streaming the local file as the request body.
+    public func uploadVolume(named name: String, inPool pool: String, from image: ImageFile) async throws
         -> StorageVolume
     {
         try await need(.volumeMaintenance, "volume uploads")
-        let query = "?name=" + ProxyWire.segment(name) + "&format=" + ProxyWire.segment(format)
+        let query = "?name=" + ProxyWire.segment(name) + "&format=" + ProxyWire.segment(image.format)
         let response = try await call(
-            "POST", "/pools/" + ProxyWire.segment(pool) + "/uploads" + query, body: data,
-            contentType: "application/octet-stream")
-        var volume = try decode(StorageVolume.self, response)
-        volume.backend = self.name
-        return volume
+            "POST", poolPath(pool, "/uploads" + query), upload: image, contentType: "application/octet-stream")
+        return local(try decode(StorageVolume.self, response))
+    }
+
+    /// Overwrites an upstream volume with an image, streaming the local file as the request body.
+    public func writeVolume(named name: String, inPool pool: String, from image: ImageFile) async throws
+        -> StorageVolume
+    {
+        try await need(.volumeMaintenance, "volume writes")
+        let query = "?format=" + ProxyWire.segment(image.format)
+        let response = try await call(
+            "PUT", volumePath(name, pool, "/content" + query), upload: image, contentType: "application/octet-stream")
+        return local(try decode(StorageVolume.self, response))
+    }
+
+    /// Has the upstream copy a machine's disk into a new volume on its host.
+    public func copyDisk(_ target: String, ofMachine name: String, toVolume volume: String, inPool pool: String)
+        async throws -> StorageVolume
+    {
+        try await need(.volumeMaintenance, "disk copies")
+        let path = "/machines/" + ProxyWire.segment(name) + "/disks/" + ProxyWire.segment(target) + "/copy"
+        return local(try await send("POST", path, json: ["pool": pool, "volume": volume]))
     }
 }

@@ -110,22 +110,26 @@ public final class ProxyBackend: Backend, Sendable {
         configuration.url + "/backends/" + ProxyWire.segment(configuration.upstreamBackend) + path
     }
 
-    /// Sends a request to the upstream backend and returns the successful response.
-    func call(_ method: String, _ path: String, body: [UInt8]? = nil, contentType: String = "application/json")
-        async throws -> CurlResponse
-    {
-        try await send(method, url(path), body: body, contentType: contentType)
+    /// Sends a request to the upstream backend and returns the successful response; `upload`
+    /// streams a local image file as the body.
+    func call(
+        _ method: String, _ path: String, body: [UInt8]? = nil, upload: ImageFile? = nil,
+        contentType: String = "application/json"
+    ) async throws -> CurlResponse {
+        try await send(method, url(path), body: body, upload: upload, contentType: contentType)
     }
 
-    private func send(_ method: String, _ url: String, body: [UInt8]? = nil, contentType: String = "application/json")
-        async throws -> CurlResponse
-    {
+    private func send(
+        _ method: String, _ url: String, body: [UInt8]? = nil, upload: ImageFile? = nil,
+        contentType: String = "application/json"
+    ) async throws -> CurlResponse {
         guard !state.withLock({ $0.closed }) else { throw SpecError.unavailable("backend '\(name)' is closed") }
         var headers = ["Accept: application/json"]
-        if body != nil { headers.append("Content-Type: \(contentType)") }
+        if body != nil || upload != nil { headers.append("Content-Type: \(contentType)") }
         let response: CurlResponse
         do {
-            response = try await client.perform(CurlRequest(method: method, url: url, body: body, headers: headers))
+            response = try await client.perform(
+                CurlRequest(method: method, url: url, body: body, upload: upload, headers: headers))
         } catch {
             noteFailure(SpecError.wrap(error))
             throw error

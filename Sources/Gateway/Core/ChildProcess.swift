@@ -1,46 +1,104 @@
 public import Foundation
+import Spec
+import Subprocess
 
-/// Runs helper programs (genisoimage, qemu-img) without blocking a thread of Swift's
-/// cooperative pool: `Process.waitUntilExit()` there can stall every async task of the
-/// process on a 2-core machine.
+#if canImport(System)
+    import System
+#else
+    import SystemPackage
+#endif
+
+/// Runs helper programs (genisoimage, qemu-img) with swift-subprocess: the exit is awaited
+/// through the process's pidfd on swift-subprocess's monitor thread, so no thread of Swift's
+/// cooperative pool blocks or polls while a program runs. A cancelled caller (or a run past its
+/// time limit) kills the program.
 public enum ChildProcess {
     /// What a finished program left behind.
     public struct Outcome: Sendable {
-        /// Exit status.
+        /// Exit status (128 + the signal number when a signal ended it).
         public var status: Int32
-        /// What it wrote to standard error (first 64 KiB).
+        /// What it wrote to standard output.
+        public var output: String
+        /// What it wrote to standard error.
         public var errorOutput: String
     }
 
-    /// Runs `executable` with `arguments` and waits for it to exit.
-    public static func run(_ executable: String, _ arguments: [String], directory: URL? = nil) async throws -> Outcome {
-        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("vmgate-\(UUID().uuidString).err")
-        guard FileManager.default.createFile(atPath: errors.path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown)
-        }
-        defer { try? FileManager.default.removeItem(at: errors) }
-        let handle = try FileHandle(forWritingTo: errors)
-        defer { try? handle.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = handle
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
+    /// Runs `executable` with `arguments` and waits for it to exit. Output past `outputLimit`
+    /// bytes, a start failure, or a run longer than `timeout` throw `unavailable`.
+    public static func run(
+        _ executable: String, _ arguments: [String], directory: URL? = nil, timeout: Duration = .seconds(300),
+        outputLimit: Int = 1 << 20
+    ) async throws -> Outcome {
+        let name = (executable as NSString).lastPathComponent
+        let result = try await withThrowingTaskGroup(of: Outcome?.self) { group in
+            group.addTask {
+                let result = try await Subprocess.run(
+                    .path(FilePath(executable)), arguments: Arguments(arguments),
+                    workingDirectory: directory.map { FilePath($0.path) }, input: .none,
+                    output: .string(limit: outputLimit), error: .string(limit: outputLimit))
+                return Outcome(
+                    status: Self.code(result.terminationStatus), output: result.standardOutput,
+                    errorOutput: result.standardError)
             }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
         }
-        let output = (try? Data(contentsOf: errors)).map { String(decoding: $0.prefix(65_536), as: UTF8.self) } ?? ""
-        return Outcome(status: status, errorOutput: output)
+        guard let result else { throw SpecError.unavailable("\(name) did not finish within \(timeout)") }
+        return result
     }
 
-    /// Waits, without blocking a thread, until a started process has exited.
-    public static func waitForExit(_ process: Process, pollEvery interval: Duration = .milliseconds(10)) async {
-        while process.isRunning { try? await Task.sleep(for: interval) }
+    /// A long-running program started with ``start(_:_:directory:)``.
+    public final class Running: Sendable {
+        /// Its process id.
+        public let processIdentifier: Int32
+        private let exit: Task<Int32?, Never>
+
+        init(processIdentifier: Int32, exit: Task<Int32?, Never>) {
+            self.processIdentifier = processIdentifier
+            self.exit = exit
+        }
+
+        /// Waits, without blocking a thread, until the program has exited; its exit status (nil
+        /// when swift-subprocess could not follow it).
+        @discardableResult
+        public func waitForExit() async -> Int32? { await exit.value }
+    }
+
+    /// Starts `executable` in the background (standard streams discarded) and returns once it runs.
+    public static func start(_ executable: String, _ arguments: [String], directory: URL? = nil) async throws
+        -> Running
+    {
+        let (started, continuation) = AsyncStream<Result<Int32, any Error>>.makeStream()
+        let exit = Task<Int32?, Never> {
+            do {
+                let result = try await Subprocess.run(
+                    .path(FilePath(executable)), arguments: Arguments(arguments),
+                    workingDirectory: directory.map { FilePath($0.path) }, input: .none, output: .discarded,
+                    error: .discarded
+                ) { execution in
+                    continuation.yield(.success(execution.processIdentifier.value))
+                }
+                continuation.finish()
+                return Self.code(result.terminationStatus)
+            } catch {
+                continuation.yield(.failure(error))
+                continuation.finish()
+                return nil
+            }
+        }
+        var iterator = started.makeAsyncIterator()
+        guard let first = await iterator.next() else { throw SpecError.unavailable("\(executable) did not start") }
+        return Running(processIdentifier: try first.get(), exit: exit)
+    }
+
+    private static func code(_ status: TerminationStatus) -> Int32 {
+        switch status {
+        case .exited(let code): Int32(code)
+        case .signaled(let signal): 128 + Int32(signal)
+        }
     }
 }

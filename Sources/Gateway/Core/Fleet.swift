@@ -21,13 +21,16 @@ public final class Fleet: Sendable {
     public let callTimeout: Double
     /// Directories of the gateway's own (its data directory): no storage pool may be created there.
     public let protectedPaths: [String]
+    /// Where images may be imported from, and the limits of imports and uploads.
+    public let imports: ImageImportSettings
     let logger: Logger
     let roundRobin = Mutex<[String: Int]>([:])
 
     /// Creates a fleet.
     public init(
         backends: BackendRegistry, groups: GroupDirectory, store: any GatewayStore, defaultGroup: String? = nil,
-        callTimeout: Double = 30, protectedPaths: [String] = [], logger: Logger
+        callTimeout: Double = 30, protectedPaths: [String] = [], imports: ImageImportSettings = ImageImportSettings(),
+        logger: Logger
     ) {
         self.protectedPaths = protectedPaths
         self.backends = backends
@@ -36,12 +39,15 @@ public final class Fleet: Sendable {
         self.tasks = TaskRunner(store: store, logger: logger)
         self.defaultGroup = defaultGroup
         self.callTimeout = callTimeout
+        self.imports = imports
         self.logger = logger
     }
 
-    /// Calls one backend with a time limit, timing the call and mapping every error to ``SpecError``.
+    /// Calls one backend with a time limit (``callTimeout`` unless `timeout` says otherwise, in
+    /// seconds), timing the call and mapping every error to ``SpecError``.
     public func call<T: Sendable>(
-        _ backend: any Backend, _ operation: String, _ body: @escaping @Sendable (any Backend) async throws -> T
+        _ backend: any Backend, _ operation: String, timeout: Double? = nil,
+        _ body: @escaping @Sendable (any Backend) async throws -> T
     ) async throws -> T {
         let started = ContinuousClock.now
         let dimensions = [("backend", backend.name), ("operation", operation)]
@@ -50,7 +56,7 @@ public final class Fleet: Sendable {
                 .record(duration: ContinuousClock.now - started)
         }
         do {
-            return try await Deadline.run(seconds: callTimeout, "backend '\(backend.name)' \(operation)") {
+            return try await Deadline.run(seconds: timeout ?? callTimeout, "backend '\(backend.name)' \(operation)") {
                 try await body(backend)
             }
         } catch {

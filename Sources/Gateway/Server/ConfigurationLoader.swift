@@ -130,6 +130,7 @@ public enum ConfigurationLoader {
         if let group = config.defaultGroup, !groupNames.contains(group) {
             throw Failure(description: "defaultGroup: no group named '\(group)'")
         }
+        _ = try config.imports?.resolved()
     }
 
     private static func check(_ index: Int, _ section: String, _ name: String, _ seen: inout Set<String>) throws {

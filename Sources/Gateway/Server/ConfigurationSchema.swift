@@ -46,6 +46,11 @@ enum ConfigurationSchema {
             ])),
         "defaultGroup": .scalar, "callTimeoutSeconds": .scalar, "idleTimeoutSeconds": .scalar, "logLevel": .scalar,
         "benchmarkRoutes": .scalar,
+        "imports": .map(
+            Dictionary(
+                uniqueKeysWithValues: GatewayConfiguration.ImportSettings.keys.map {
+                    ($0, $0.hasPrefix("allowed") ? Shape.list(.scalar) : .scalar)
+                })),
     ])
 
     static func check(_ node: Node, source: String) throws {

@@ -82,6 +82,7 @@ public struct Gateway: Sendable {
         let fleet = Fleet(
             backends: registry, groups: groups, store: store, defaultGroup: config.defaultGroup,
             callTimeout: config.callTimeoutSeconds ?? 30, protectedPaths: [config.dataDirectory].compactMap { $0 },
+            imports: try config.imports?.resolved() ?? .init(),
             logger: logger)
         try await fleet.tasks.recoverInterrupted()
         await connect(libvirtBackends, logger: logger)

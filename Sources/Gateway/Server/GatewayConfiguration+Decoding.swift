@@ -3,7 +3,7 @@
 extension GatewayConfiguration {
     private enum Keys: String, CodingKey {
         case listen, store, backends, groups, templates, dialects, defaultGroup, callTimeoutSeconds,
-            idleTimeoutSeconds, logLevel, benchmarkRoutes
+            idleTimeoutSeconds, logLevel, benchmarkRoutes, imports
     }
 
     public init(from decoder: any Decoder) throws {
@@ -20,6 +20,7 @@ extension GatewayConfiguration {
         idleTimeoutSeconds = try c.decodeIfPresent(Double.self, forKey: .idleTimeoutSeconds)
         logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel)
         benchmarkRoutes = try c.decodeIfPresent(Bool.self, forKey: .benchmarkRoutes)
+        imports = try c.decodeIfPresent(ImportSettings.self, forKey: .imports)
     }
 }
 

@@ -176,6 +176,8 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
     public var logLevel: String?
     /// Adds `/_bench/constant` for the benchmark script.
     public var benchmarkRoutes: Bool?
+    /// Where images may be imported from, and the limits of imports and uploads.
+    public var imports: ImportSettings?
 
     public init() {}
 }

@@ -54,7 +54,12 @@ struct CometConsoleTests {
     func serialBridge() async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let gateway = try await Gateway.build(configuration: CometTest.qemuConfiguration(), logger: logger)
+        // The boot image is imported with a file:// url, so the gateway gets an import directory.
+        let images = try TestImages()
+        defer { images.remove() }
+        var config = CometTest.qemuConfiguration()
+        config.imports = .init(directory: images.directory.path)
+        let gateway = try await Gateway.build(configuration: config, logger: logger)
         let cluster = CometTest.unique("cc")
         let vm = CometTest.unique("vm")
         do {
@@ -62,9 +67,8 @@ struct CometConsoleTests {
                 // A boot sector that prints a banner on COM1 and echoes every byte it receives.
                 let pool = ProcessInfo.processInfo.environment["VMGATE_QEMU_POOL"] ?? "vmgate"
                 let image = vm + "-echo.raw"
-                let file = FileManager.default.temporaryDirectory.appendingPathComponent(image)
+                let file = images.directory.appendingPathComponent(image)
                 try Data(Self.echoBootImage()).write(to: file)
-                defer { try? FileManager.default.removeItem(at: file) }
                 let (importStatus, _, importHeaders) = try await client.send(
                     .post, "/comet/storagepools/\(pool)/storagevolumes",
                     json: #"{"name":"\#(image)","url":"\#(file.absoluteString)"}"#)

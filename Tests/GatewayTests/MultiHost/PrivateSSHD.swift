@@ -13,7 +13,7 @@ final class PrivateSSHD: @unchecked Sendable {
     let port: Int
     private let directory: URL
     private let lock = NSLock()
-    private var process: Process?
+    private var process: ChildProcess.Running?
 
     /// Where `scripts/lib.sh` keeps the test keys.
     static var keyDirectory: String {
@@ -51,13 +51,12 @@ final class PrivateSSHD: @unchecked Sendable {
 
     /// Starts sshd in the foreground (`-D`) and waits until it accepts connections.
     func start() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/sshd")
-        process.arguments = [
-            "-D", "-f", directory.appendingPathComponent("sshd_config").path, "-E",
-            directory.appendingPathComponent("sshd.log").path,
-        ]
-        try process.run()
+        let process = try await ChildProcess.start(
+            "/usr/sbin/sshd",
+            [
+                "-D", "-f", directory.appendingPathComponent("sshd_config").path, "-E",
+                directory.appendingPathComponent("sshd.log").path,
+            ])
         lock.withLock { self.process = process }
         let deadline = Date().addingTimeInterval(15)
         while !LiveGateway.isListening(port) {
@@ -69,14 +68,14 @@ final class PrivateSSHD: @unchecked Sendable {
     /// Kills this sshd and every session it spawned (the host "goes away"), and waits until it is gone.
     func kill() async {
         guard let process = terminate() else { return }
-        await ChildProcess.waitForExit(process)
+        await process.waitForExit()
     }
 
     /// Sends SIGKILL to sshd and its sessions without waiting; returns the killed process.
     @discardableResult
-    func terminate() -> Process? {
+    func terminate() -> ChildProcess.Running? {
         guard
-            let process = lock.withLock({ () -> Process? in
+            let process = lock.withLock({ () -> ChildProcess.Running? in
                 defer { self.process = nil }; return self.process
             })
         else { return nil }

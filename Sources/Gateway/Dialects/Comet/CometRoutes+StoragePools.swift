@@ -81,8 +81,9 @@ extension CometDialect {
                 return "storage volume '\(spec.name)' created"
             }
         }
-        let source = try CometVolumeImport(url: body.url ?? "")
+        _ = try ImageSource.scheme(of: body.url ?? "")
         try holder.require(.volumeMaintenance, "volume imports")
+        let source = try await CometVolumeImport(url: body.url ?? "", fleet: fleet)
         return try await fleet.tasks.start(kind: "volume.import", target: target) { progress in
             try await source.run(name: body.name, pool: pool, backend: holder, fleet: fleet, progress: progress)
         }

@@ -72,7 +72,7 @@ extension IMDialect {
             if !seed.written {
                 outcome.ok = false
                 outcome.message +=
-                    "\(stamp) VM \(vm): the seed volume is not on a local path; its contents could not be written.\n"
+                    "\(stamp) VM \(vm): backend '\(backend)' cannot receive uploads; the seed volume is empty.\n"
             }
         } catch {
             outcome.ok = false
@@ -96,12 +96,21 @@ extension IMDialect {
             let machine = try await fleet.machine(id)
             let metaData =
                 "instance-id: \(machine.name)-\(Int(Date().timeIntervalSince1970))\nlocal-hostname: \(vm.system.id)-\(vm.id)\n"
-            let iso = try await SeedISO.make(userData: userData, metaData: metaData)
-            var written: Bool
+            var written = true
             if let seed = vm.seed {
                 let parts = seed.split(separator: "/", maxSplits: 1).map(String.init)
-                let volume = try await fleet.volume(parts[1], inPool: parts[0], backend: machine.backend)
-                written = SeedISO.write(iso, to: volume.path)
+                guard parts.count == 2 else { throw SpecError.invalid("seed '\(seed)' is not pool/volume") }
+                let fleet = self.fleet
+                written = try await SeedISO.withImage(userData: userData, metaData: metaData) { iso in
+                    do {
+                        _ = try await fleet.onPool(parts[0], backend: machine.backend, "writeVolume") {
+                            try await $0.writeVolume(named: parts[1], inPool: parts[0], from: iso)
+                        }
+                        return true
+                    } catch let error as SpecError where error.kind == .unsupported {
+                        return false
+                    }
+                }
             } else {
                 let seed = try await createSeed(
                     name: "\(machine.name)-cidata.iso", backend: machine.backend, userData: userData, metaData: metaData
@@ -124,7 +133,7 @@ extension IMDialect {
             if !written {
                 outcome.ok = false
                 outcome.message +=
-                    "\(stamp) VM \(vm.id): the seed volume is not on a local path; its contents could not be written.\n"
+                    "\(stamp) VM \(vm.id): backend '\(machine.backend)' cannot receive uploads; the seed volume is empty.\n"
             }
         } catch {
             outcome.ok = false
@@ -151,18 +160,30 @@ extension IMDialect {
             .trimmingCharacters(in: .newlines) + "\n"
     }
 
-    /// Builds a seed ISO and stores it in a new raw volume of the backend's default pool.
+    /// Builds a seed ISO and uploads it through the backend as a new raw volume of the backend's
+    /// default pool. A backend that cannot receive uploads gets an empty volume of the same size
+    /// (`written` false), so the machine still has its CD-ROM.
     private func createSeed(name: String, backend: String, userData: String, metaData: String) async throws
         -> (volume: String, written: Bool)
     {
         guard let pool = fleet.backends.defaults(backend).pool else {
             throw SpecError.unsupported("backend '\(backend)' has no default storage pool for seed images")
         }
-        let iso = try await SeedISO.make(userData: userData, metaData: metaData)
-        let capacity = max(1 << 20, (iso.count + (1 << 20) - 1) / (1 << 20) * (1 << 20))
-        let volume = try await fleet.createVolume(
-            VolumeSpec(name: name, capacityBytes: capacity, format: "raw"), inPool: pool, backend: backend)
-        return ("\(pool)/\(name)", SeedISO.write(iso, to: volume.path))
+        let fleet = self.fleet
+        let written = try await SeedISO.withImage(userData: userData, metaData: metaData) { iso in
+            do {
+                _ = try await fleet.onPool(pool, backend: backend, "uploadVolume") {
+                    try await $0.uploadVolume(named: name, inPool: pool, from: iso)
+                }
+                return true
+            } catch let error as SpecError where error.kind == .unsupported {
+                let capacity = max(1 << 20, (iso.byteCount + (1 << 20) - 1) / (1 << 20) * (1 << 20))
+                _ = try await fleet.createVolume(
+                    VolumeSpec(name: name, capacityBytes: capacity, format: "raw"), inPool: pool, backend: backend)
+                return false
+            }
+        }
+        return ("\(pool)/\(name)", written)
     }
 
     /// Removes a seed volume (after its machine is gone).

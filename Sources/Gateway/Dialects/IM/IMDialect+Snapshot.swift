@@ -1,14 +1,18 @@
 import DialectKit
-import Foundation
 import GatewayCore
 import Hummingbird
 import Spec
 
 extension IMDialect {
-    /// `PUT …/disks/N/snapshot?image_name=…`: when the disk's volume is a local file, copies it
-    /// (flattened, with `qemu-img convert`) into a new volume `image_name` of the same pool and
-    /// returns `vmgate://<host>/<pool>/<image_name>`, usable as `disk.0.image.url`; otherwise takes
-    /// a libvirt snapshot of the machine and returns `vmgate://<host>/<backend>/<machine>/snapshots/<name>`.
+    /// `PUT …/disks/N/snapshot?image_name=…`: has the backend copy the disk (flattened, on its own
+    /// host, see ``Backend/copyDisk(_:ofMachine:toVolume:inPool:)``; consistent even while the VM
+    /// runs) into a new volume `image_name` of the disk's pool and returns
+    /// `vmgate://<host>/<pool>/<image_name>`, usable as `disk.0.image.url`. The gateway never
+    /// reads the disk's host path. When a copy is impossible — the backend cannot copy disks (the
+    /// test driver, a proxy whose upstream cannot), or the disk is not a volume of a storage pool
+    /// — it takes a libvirt snapshot of the machine instead and returns
+    /// `vmgate://<host>/<backend>/<machine>/snapshots/<name>`. Any other failure of the copy is
+    /// the request's error.
     func snapshot(_ vm: IMVM, of infrastructure: IMInfrastructure, request: Request, disk: String) async throws
         -> String
     {
@@ -26,22 +30,19 @@ extension IMDialect {
         }
         let host = request.head.authority ?? "localhost"
         let source = disks[index]
-        if let path = source.path, let pool = source.pool, FileManager.default.isReadableFile(atPath: path),
-            let tool = SeedISO.executable("qemu-img")
-        {
-            let volume = try await fleet.createVolume(
-                VolumeSpec(name: name, capacityBytes: max(source.capacityBytes ?? 0, 1 << 20), format: "qcow2"),
-                inPool: pool, backend: machine.backend)
+        if let pool = source.pool {
             do {
-                try await Self.run(tool, ["convert", "-U", "-O", "qcow2", path, volume.path])
-            } catch {
-                try? await fleet.deleteVolume(name, inPool: pool, backend: machine.backend)
-                throw error
+                let image = try await fleet.onMachine(id, "copyDisk") { backend, machineName in
+                    try await backend.copyDisk(source.target, ofMachine: machineName, toVolume: name, inPool: pool)
+                }
+                try await fleet.recordVolume(image)
+                try await record(
+                    IMSnapshot(machine: id, name: name, autoDelete: autoDelete, image: "\(pool)/\(image.name)"),
+                    in: infrastructure)
+                return "vmgate://\(host)/\(pool)/\(image.name)"
+            } catch let error as SpecError where error.kind == .unsupported {
+                // No copy on this backend: a libvirt snapshot of the machine below.
             }
-            try await record(
-                IMSnapshot(machine: id, name: name, autoDelete: autoDelete, image: "\(pool)/\(name)"),
-                in: infrastructure)
-            return "vmgate://\(host)/\(pool)/\(name)"
         }
         let snapshot = try await fleet.createSnapshot(
             of: id, SnapshotSpec(name: name, description: "IM snapshot of disk \(index) (\(source.target))"))
@@ -64,14 +65,5 @@ extension IMDialect {
         // The template deploys from the image made for it (`template(forImage:)`) go first.
         try? await fleet.deleteTemplate(named: Self.imageTemplate(pool: parts[0], volume: parts[1]))
         try? await fleet.deleteVolume(parts[1], inPool: parts[0], backend: MachineRef(id: snapshot.machine)?.backend)
-    }
-
-    static func run(_ tool: String, _ arguments: [String]) async throws {
-        let outcome = try await ChildProcess.run(tool, arguments)
-        guard outcome.status == 0 else {
-            let name = (tool as NSString).lastPathComponent
-            throw SpecError.unavailable(
-                "\(name) failed with status \(outcome.status)", cause: "\(name): \(outcome.errorOutput.prefix(300))")
-        }
     }
 }

@@ -2,10 +2,16 @@ import Foundation
 import GatewayCore
 import Spec
 
-/// NoCloud seed images made with `genisoimage` (or `mkisofs`/`xorriso`).
+/// NoCloud seed images made with `genisoimage` (or `mkisofs`/`xorriso`) in a temporary
+/// directory of the gateway; they reach a volume through the backend (``Backend/uploadVolume(named:inPool:from:)``
+/// or ``Backend/writeVolume(named:inPool:from:)``), never by writing the volume's host path,
+/// which may be on another host.
 enum SeedISO {
-    /// An ISO9660 image labelled `cidata` holding `user-data` and `meta-data`.
-    static func make(userData: String, metaData: String) async throws -> Data {
+    /// Builds an ISO9660 image labelled `cidata` holding `user-data` and `meta-data`, runs `body`
+    /// with it (a raw image file) and removes it afterwards.
+    static func withImage<T: Sendable>(
+        userData: String, metaData: String, _ body: (ImageFile) async throws -> T
+    ) async throws -> T {
         let fm = FileManager.default
         let dir = fm.temporaryDirectory.appendingPathComponent("vmgate-seed-\(UUID().uuidString)")
         try fm.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -13,7 +19,7 @@ enum SeedISO {
         try Data(userData.utf8).write(to: dir.appendingPathComponent("user-data"))
         try Data(metaData.utf8).write(to: dir.appendingPathComponent("meta-data"))
         let output = dir.appendingPathComponent("seed.iso")
-        guard let tool = ["genisoimage", "mkisofs", "xorrisofs"].lazy.compactMap(executable).first else {
+        guard let tool = ["genisoimage", "mkisofs", "xorrisofs"].lazy.compactMap(ImageInspector.executable).first else {
             throw SpecError.unsupported("no ISO tool (genisoimage, mkisofs or xorrisofs) is installed")
         }
         let outcome = try await ChildProcess.run(
@@ -27,29 +33,13 @@ enum SeedISO {
                 "the seed ISO could not be built",
                 cause: "\(tool) status \(outcome.status): \(outcome.errorOutput.prefix(300))")
         }
-        return try Data(contentsOf: output)
-    }
-
-    static func executable(_ name: String) -> String? {
-        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let path = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }
-
-    /// Writes the image over a local volume file; false when the path is not local/writable.
-    static func write(_ iso: Data, to path: String) -> Bool {
-        guard FileManager.default.isWritableFile(atPath: path), let handle = FileHandle(forWritingAtPath: path) else {
-            return false
-        }
-        defer { try? handle.close() }
-        do {
-            try handle.seek(toOffset: 0)
-            try handle.write(contentsOf: iso)
-            return true
-        } catch {
-            return false
-        }
+        // Padded with zeros to whole MiB (ISO 9660 ignores what follows the volume), the size of
+        // the smallest disk the gateway accepts, so that a proxy's upstream takes the seed too.
+        let size = try fm.attributesOfItem(atPath: output.path)[.size] as? Int ?? 0
+        let padded = max(1 << 20, (size + (1 << 20) - 1) / (1 << 20) * (1 << 20))
+        let handle = try FileHandle(forWritingTo: output)
+        try handle.truncate(atOffset: UInt64(padded))
+        try handle.close()
+        return try await body(ImageFile(path: output.path, byteCount: padded, format: "raw"))
     }
 }

@@ -25,6 +25,8 @@ import Spec
 ///     GET    /backends/:name/pools/:pool/volumes/:volume   DELETE
 ///     POST   /backends/:name/pools/:pool/volumes/:volume/resize {"capacityBytes": Int} | /wipe
 ///     POST   /backends/:name/pools/:pool/uploads?name=&format=   (image bytes) → 201 StorageVolume
+///     PUT    /backends/:name/pools/:pool/volumes/:volume/content?format=   (image bytes) → StorageVolume
+///     POST   /backends/:name/machines/:machine/disks/:target/copy {"pool", "volume"} → 201 StorageVolume
 ///
 /// Also `GET /groups/:name/routing`: the group's backends and the machines of the group that
 /// live on other backends (`unreachableMachines`), e.g. after the group was moved in configuration.
@@ -57,6 +59,7 @@ extension NativeDialect {
         addBackendMachineRoutes(to: routes)
         addBackendMachineDetailRoutes(to: routes)
         addBackendStorageRoutes(to: routes)
+        addBackendImageRoutes(to: routes)
     }
 
     private func addBackendMachineRoutes(to routes: RouteCollection<GatewayContext>) {
@@ -252,25 +255,6 @@ extension NativeDialect {
                     try await $0.resizeVolume(named: volume, inPool: pool, capacityBytes: resize.capacityBytes)
                 })
         }
-        routes.post("/backends/:name/pools/:pool/uploads") { request, context in
-            let pool = try context.parameters.require("pool")
-            let query = request.uri.queryParameters
-            guard let name = query["name"].map(String.init), let format = query["format"].map(String.init) else {
-                throw SpecError.invalid("uploads need the query parameters 'name' and 'format'")
-            }
-            var request = request
-            let limit = 1 << 30
-            let body: ByteBuffer
-            do { body = try await request.collectBody(upTo: limit) } catch {
-                throw SpecError.invalid("an uploaded image must be smaller than \(limit) bytes")
-            }
-            let data = Array(buffer: body)
-            let volume = try await on(context, "uploadVolume", .volumeMaintenance) {
-                try await $0.uploadVolume(named: name, format: format, inPool: pool, data: data)
-            }
-            try await fleet.recordVolume(volume)
-            return try specResponse(volume, status: .created)
-        }
         routes.post("/backends/:name/pools/:pool/volumes/:volume/wipe") { _, context in
             let (pool, volume) = (try context.parameters.require("pool"), try context.parameters.require("volume"))
             try await on(context, "wipeVolume", .volumeMaintenance) {
@@ -282,14 +266,14 @@ extension NativeDialect {
 
     // MARK: Helpers
 
-    private func backend(_ context: GatewayContext) throws -> any Backend {
+    func backend(_ context: GatewayContext) throws -> any Backend {
         try fleet.backends.backend(try context.parameters.require("name"))
     }
 
     /// Calls the route's backend through the fleet (deadline, metrics, error mapping), after
     /// checking `capability`.
     @discardableResult
-    private func on<T: Sendable>(
+    func on<T: Sendable>(
         _ context: GatewayContext, _ operation: String, _ capability: BackendCapabilities = [],
         _ body: @escaping @Sendable (any Backend) async throws -> T
     ) async throws -> T {
@@ -298,14 +282,13 @@ extension NativeDialect {
         return try await fleet.call(backend, operation, body)
     }
 
-    private func specResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+    func specResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .deferredToDate
         return try JSONWire.response(value, status: status, encoder: encoder)
     }
 
-    private func specBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: GatewayContext) async throws -> T
-    {
+    func specBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: GatewayContext) async throws -> T {
         let buffer = try await BodyLimit.collect(request, limit: BodyLimit.json)
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .deferredToDate
