@@ -25,7 +25,8 @@ extension Fleet {
     ) async throws -> StorageVolume {
         let current = try await volume(name, inPool: pool, backend: backend.name)
         guard try await ownsVolume(current) else {
-            throw SpecError.conflict("volume '\(name)' was not created through the gateway, so the gateway does not overwrite it")
+            throw SpecError.conflict(
+                "volume '\(name)' was not created through the gateway, so the gateway does not overwrite it")
         }
         let image = try await ImageInspector.inspect(
             path: spool.path, byteCount: byteCount, declaredFormat: declaredFormat)
