@@ -172,9 +172,10 @@ extension IMDialect {
         let fleet = self.fleet
         let written = try await SeedISO.withImage(userData: userData, metaData: metaData) { iso in
             do {
-                _ = try await fleet.onPool(pool, backend: backend, "uploadVolume") {
+                let volume = try await fleet.onPool(pool, backend: backend, "uploadVolume") {
                     try await $0.uploadVolume(named: name, inPool: pool, from: iso)
                 }
+                try await fleet.recordVolume(volume)
                 return true
             } catch let error as SpecError where error.kind == .unsupported {
                 let capacity = max(1 << 20, (iso.byteCount + (1 << 20) - 1) / (1 << 20) * (1 << 20))
@@ -190,6 +191,9 @@ extension IMDialect {
     func deleteSeed(_ seed: String, backend: String?) async {
         let parts = seed.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { return }
-        try? await fleet.deleteVolume(parts[1], inPool: parts[0], backend: backend)
+        do { try await fleet.deleteVolume(parts[1], inPool: parts[0], backend: backend) } catch {
+            environment.logger.warning(
+                "could not delete a seed image", metadata: ["volume": "\(seed)", "error": "\(error)"])
+        }
     }
 }
