@@ -61,7 +61,7 @@ struct DefinitionPolicy {
                 try check(device: element, named: name, diskPaths: &diskPaths)
             }
         }
-        try rewriteOwnership(root, owned: ownedPaths.filter { diskPaths.contains(Self.normalize($0)) })
+        try rewriteOwnership(root, owned: ownedPaths.filter { diskPaths.contains(HostPath.normalize($0)) })
         return document.xmlString
     }
 
@@ -112,7 +112,7 @@ struct DefinitionPolicy {
         switch disk.attr("type") ?? "file" {
         case "file":
             guard let file = source?.attr("file") else { return nil }  // an empty CD-ROM drive
-            let path = Self.normalize(file)
+            let path = HostPath.normalize(file)
             guard isInsidePool(path) else { throw refused("disk '\(file)', which is outside the storage pools") }
             return path
         case "volume":
@@ -125,12 +125,9 @@ struct DefinitionPolicy {
         }
     }
 
+    /// Whether `path` is a file below one of the pools' directories.
     private func isInsidePool(_ path: String) -> Bool {
-        let parts = path.split(separator: "/")
-        return poolPaths.contains { pool in
-            let base = Self.normalize(pool).split(separator: "/")
-            return !base.isEmpty && parts.count > base.count && Array(parts.prefix(base.count)) == base
-        }
+        poolPaths.map(HostPath.normalize).contains { $0 != "/" && $0 != path && HostPath.contains($0, path) }
     }
 
     /// Elements in a foreign namespace are refused outside `<metadata>` (`qemu:commandline`).
@@ -161,19 +158,6 @@ struct DefinitionPolicy {
 
     private func refused(_ what: String) -> SpecError {
         SpecError.invalid("machine definitions may not contain \(what)")
-    }
-
-    /// `/a/./b/../c` → `/a/c`, lexically.
-    static func normalize(_ path: String) -> String {
-        var parts: [Substring] = []
-        for part in path.split(separator: "/") {
-            switch part {
-            case ".": continue
-            case "..": _ = parts.popLast()
-            default: parts.append(part)
-            }
-        }
-        return "/" + parts.joined(separator: "/")
     }
 }
 

@@ -79,7 +79,7 @@ extension Fleet {
         try backends.defaults(name).storageRoots.validate(poolPath: spec.path, protected: protectedPaths)
         try backend.require(.poolManagement, "storage pool creation")
         var spec = spec
-        spec.path = StorageRoots.normalize(spec.path)
+        spec.path = HostPath.normalize(spec.path)
         return try await call(backend, "createStoragePool") { [spec] in try await $0.createStoragePool(spec) }
     }
 

@@ -16,7 +16,7 @@ public struct StorageRoots: Sendable, Hashable {
 
     /// Roots as configured (absolute paths), or libvirt's images directory.
     public init(_ roots: [String]? = nil) {
-        self.roots = (roots ?? [Self.libvirtImages]).map(Self.normalize)
+        self.roots = (roots ?? [Self.libvirtImages]).map(HostPath.normalize)
     }
 
     /// Checks a pool directory: absolute, without `.`/`..` components, inside a root, and not
@@ -28,12 +28,12 @@ public struct StorageRoots: Sendable, Hashable {
             throw SpecError.invalid("a storage pool path must not contain '.' or '..'")
         }
         try TextRules.validate(path, field: "storage pool path", maxLength: 1024)
-        let normalized = Self.normalize(path)
-        for forbidden in Self.system + protected.map(Self.normalize)
-        where normalized == "/" || Self.contains(forbidden, normalized) {
+        let normalized = HostPath.normalize(path)
+        for forbidden in Self.system + protected.map(HostPath.normalize)
+        where normalized == "/" || HostPath.contains(forbidden, normalized) {
             throw SpecError.invalid("storage pools may not be created in '\(forbidden)' or at '/'")
         }
-        guard roots.contains(where: { Self.contains($0, normalized) }) else {
+        guard roots.contains(where: { HostPath.contains($0, normalized) }) else {
             throw SpecError.invalid(
                 "storage pools may only be created under \(roots.map { "'\($0)'" }.joined(separator: ", "))")
         }
@@ -41,33 +41,14 @@ public struct StorageRoots: Sendable, Hashable {
 
     /// Checks configured roots themselves: absolute, and not `/`, a system directory or above one.
     public static func validate(root: String, protected: [String] = []) throws(SpecError) {
-        let normalized = normalize(root)
+        let normalized = HostPath.normalize(root)
         guard root.hasPrefix("/"), normalized != "/" else {
             throw SpecError.invalid("storage root '\(root)' must be an absolute directory other than '/'")
         }
-        for forbidden in system + protected.map(normalize)
-        where contains(forbidden, normalized) || contains(normalized, forbidden) {
+        for forbidden in system + protected.map(HostPath.normalize)
+        where HostPath.contains(forbidden, normalized) || HostPath.contains(normalized, forbidden) {
             throw SpecError.invalid("storage root '\(root)' overlaps '\(forbidden)'")
         }
     }
 
-    /// Whether `path` is `directory` or inside it (whole components).
-    static func contains(_ directory: String, _ path: String) -> Bool {
-        let base = directory.split(separator: "/")
-        let parts = path.split(separator: "/")
-        return parts.count >= base.count && Array(parts.prefix(base.count)) == base
-    }
-
-    /// `/a//b/./c/` → `/a/b/c`, lexically (`..` removes the component before it).
-    public static func normalize(_ path: String) -> String {
-        var parts: [Substring] = []
-        for part in path.split(separator: "/") {
-            switch part {
-            case ".": continue
-            case "..": _ = parts.popLast()
-            default: parts.append(part)
-            }
-        }
-        return "/" + parts.joined(separator: "/")
-    }
 }

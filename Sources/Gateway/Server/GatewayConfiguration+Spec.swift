@@ -50,6 +50,6 @@ extension GatewayConfiguration {
         let absolute =
             store.path.hasPrefix("/")
             ? store.path : FileManager.default.currentDirectoryPath + "/" + store.path
-        return StorageRoots.normalize((absolute as NSString).deletingLastPathComponent)
+        return HostPath.normalize((absolute as NSString).deletingLastPathComponent)
     }
 }
