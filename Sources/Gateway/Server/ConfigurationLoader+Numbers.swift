@@ -78,7 +78,7 @@ extension ConfigurationLoader {
     /// Runs `check` and turns its `invalid` into a configuration failure naming `key`.
     private static func key(_ key: String, _ check: (String) throws -> Void) throws {
         do { try check(key) } catch let error as SpecError {
-            throw Failure(description: "\(key): \(error.message)")
+            throw Failure(description: error.message.hasPrefix(key) ? error.message : "\(key): \(error.message)")
         }
     }
 }

@@ -140,6 +140,19 @@ public struct Gateway: Sendable {
             libvirtBackends: libvirtBackends, proxyBackends: proxyBackends)
     }
 
+    /// Builds every configured dialect over an offline fleet (an in-memory store, the configured
+    /// groups, no backend connections), so `check-config` reports a bad dialect option as serving
+    /// would, naming the dialect.
+    public static func checkDialects(_ config: GatewayConfiguration, logger: Logger) async throws {
+        let store = try SQLiteStore.inMemory()
+        let groups = GroupDirectory(
+            configured: config.groups.map { $0.group(defaultBackends: config.backends.map(\.name)) }, store: store)
+        try await groups.load()
+        let fleet = Fleet(
+            backends: BackendRegistry(), groups: groups, store: store, defaultGroup: config.defaultGroup, logger: logger)
+        _ = try mountDialects(config, fleet: fleet, logger: logger)
+    }
+
     static func openStore(_ settings: GatewayConfiguration.StoreSettings) throws -> SQLiteStore {
         settings.path == ":memory:" ? try SQLiteStore.inMemory() : try SQLiteStore(path: settings.path)
     }
@@ -168,7 +181,7 @@ public struct Gateway: Sendable {
     static func mountDialects(_ config: GatewayConfiguration, fleet: Fleet, logger: Logger) throws -> [MountedDialect] {
         var mounts: [MountedDialect] = []
         var prefixes = Set<String>()
-        for mount in config.dialects where mount.enabled ?? true {
+        for (index, mount) in config.dialects.enumerated() where mount.enabled ?? true {
             guard let defaultPrefix = registry.defaultPrefix(mount.name) else {
                 throw ConfigurationLoader.Failure(
                     description:
@@ -181,7 +194,11 @@ public struct Gateway: Sendable {
             let environment = DialectEnvironment(
                 fleet: fleet, prefix: prefix, options: mount.options ?? [:],
                 logger: logger.with("vmgate.dialect", mount.name))
-            guard let dialect = try registry.make(mount.name, environment) else { continue }
+            let made: (any Dialect)?
+            do { made = try registry.make(mount.name, environment) } catch let error as SpecError {
+                throw ConfigurationLoader.Failure(description: "dialects[\(index)] (\(mount.name)): \(error.message)")
+            }
+            guard let dialect = made else { continue }
             mounts.append(MountedDialect(name: mount.name, prefix: prefix, port: mount.port, dialect: dialect))
         }
         return mounts

@@ -76,6 +76,9 @@ struct CheckConfig: AsyncParsableCommand {
     func run() async throws {
         do {
             let config = try options.load()
+            var quiet = Logger(label: "vmgate.check-config")
+            quiet.logLevel = .critical
+            try await Gateway.checkDialects(config, logger: quiet)
             print(
                 "configuration OK: \(config.backends.count) backend(s), \(config.groups.count) group(s), "
                     + "\(config.templates.count) template(s), dialects: \(config.dialects.map(\.name).joined(separator: ", "))"
