@@ -149,7 +149,8 @@ public struct Gateway: Sendable {
             configured: config.groups.map { $0.group(defaultBackends: config.backends.map(\.name)) }, store: store)
         try await groups.load()
         let fleet = Fleet(
-            backends: BackendRegistry(), groups: groups, store: store, defaultGroup: config.defaultGroup, logger: logger)
+            backends: BackendRegistry(), groups: groups, store: store, defaultGroup: config.defaultGroup, logger: logger
+        )
         _ = try mountDialects(config, fleet: fleet, logger: logger)
     }
 
