@@ -87,19 +87,30 @@ struct BackendFixture: Sendable, CustomStringConvertible {
 
     /// A proxy backend → an in-process vmgate served on a loopback port → its test-driver
     /// backend `local` (the same node fixture as ``testDriver``).
-    static let proxy = BackendFixture(
-        name: "proxy", pool: "vmgate", base: "base.qcow2", network: "default",
-        open: {
-            let url = try await SharedUpstream.shared.url()
-            let backend = ProxyBackend(
-                name: "proxy", configuration: ProxyConfiguration(url: url, upstreamBackend: "local", timeout: 20),
-                logger: logger)
-            try await backend.connect()
-            return backend
-        },
-        close: { await ($0 as? ProxyBackend)?.close() },
-        // The proxy keeps no cache: every read goes to the upstream gateway.
-        reread: { backend, name in try await backend.machine(named: name) })
+    static let proxy = proxy(
+        name: "proxy", to: .shared, upstreamBackend: "local", timeout: 20, pool: "vmgate", base: "base.qcow2",
+        network: "default")
+
+    /// A proxy backend named `proxy` in front of `upstream`'s backend `upstreamBackend`.
+    static func proxy(
+        name: String, to upstream: SharedUpstream, upstreamBackend: String, timeout: Double, pool: String,
+        base: String, network: String?
+    ) -> BackendFixture {
+        BackendFixture(
+            name: name, pool: pool, base: base, network: network,
+            open: {
+                let url = try await upstream.url()
+                let backend = ProxyBackend(
+                    name: "proxy",
+                    configuration: ProxyConfiguration(url: url, upstreamBackend: upstreamBackend, timeout: timeout),
+                    logger: logger)
+                try await backend.connect()
+                return backend
+            },
+            close: { await ($0 as? ProxyBackend)?.close() },
+            // The proxy keeps no cache: every read goes to the upstream gateway.
+            reread: { backend, name in try await backend.machine(named: name) })
+    }
 }
 
 extension BackendFixture {
@@ -108,18 +119,9 @@ extension BackendFixture {
     /// is exercised against a backend that can do it.
     static var proxyQEMU: BackendFixture? {
         guard let qemu else { return nil }
-        return BackendFixture(
-            name: "proxy-qemu", pool: qemu.pool, base: qemu.base, network: nil,
-            open: {
-                let url = try await SharedUpstream.qemu.url()
-                let backend = ProxyBackend(
-                    name: "proxy", configuration: ProxyConfiguration(url: url, upstreamBackend: "qemu", timeout: 60),
-                    logger: logger)
-                try await backend.connect()
-                return backend
-            },
-            close: { await ($0 as? ProxyBackend)?.close() },
-            reread: { backend, name in try await backend.machine(named: name) })
+        return proxy(
+            name: "proxy-qemu", to: .qemu, upstreamBackend: "qemu", timeout: 60, pool: qemu.pool, base: qemu.base,
+            network: nil)
     }
 }
 

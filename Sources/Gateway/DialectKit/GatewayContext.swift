@@ -12,6 +12,7 @@ public struct GatewayContext: RequestContext {
         self.principal = nil
     }
 
-    /// Request bodies up to 8 MiB (RADL documents, templates); larger ones get 413.
+    /// Hummingbird's own limit for bodies it collects; vmgate's routes collect through
+    /// ``BodyLimit``, whose per-class limits (JSON 1 MiB, documents 8 MiB) are never above it.
     public var maxUploadSize: Int { 8 << 20 }
 }
