@@ -16,6 +16,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
@@ -75,6 +76,8 @@ let package = Package(
             name: "GatewayCore",
             dependencies: [
                 "Spec", "CPCRE2", "Fetch",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -89,6 +92,7 @@ let package = Package(
                 "Spec", "GatewayCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Gateway/DialectKit", swiftSettings: strict),
@@ -147,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "vmgate",
             dependencies: [
-                "Gateway",
+                "Gateway", "GatewayCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -201,6 +205,13 @@ let package = Package(
         .testTarget(
             name: "VMPoolerDialectTests", dependencies: ["GatewayTestSupport", "VMPoolerDialect", "Spec"],
             path: "Tests/Dialects/VMPooler", swiftSettings: strict),
+        .testTarget(
+            name: "IdentityTests",
+            dependencies: [
+                "Gateway", "GatewayCore", "Spec", "GatewayTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/IdentityTests", swiftSettings: strict),
         .testTarget(
             name: "HardeningTests",
             dependencies: [

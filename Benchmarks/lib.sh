@@ -33,9 +33,14 @@ bench_start() {
     echo "vmgate did not start; log:" >&2; cat "$BENCH_WORK/vmgate.log" >&2; return 1
 }
 
-# bench_rps URL SECONDS: requests per second reported by wrk (2 threads, 32 connections).
+# bench_rps URL SECONDS [HEADER]: requests per second reported by wrk (2 threads, 32
+# connections), optionally sending one extra header.
 bench_rps() {
-    wrk -t2 -c32 -d"${2}s" --latency "$1" | awk '/Requests\/sec/ {print $2}'
+    if [ -n "${3:-}" ]; then
+        wrk -t2 -c32 -d"${2}s" --latency -H "$3" "$1" | awk '/Requests\/sec/ {print $2}'
+    else
+        wrk -t2 -c32 -d"${2}s" --latency "$1" | awk '/Requests\/sec/ {print $2}'
+    fi
 }
 
 # bench_median v1 v2 ...: the median of the numbers.
@@ -62,6 +67,7 @@ groups: [{name: default, backends: [local], template: demo}]
 defaultGroup: default
 dialects: $2
 logLevel: warning
+${BENCH_EXTRA_CONFIG:-}
 YAML
     bench_start "$1" "$BENCH_WORK/config.yaml"
 }

@@ -13,6 +13,8 @@ public struct SpecError: Error, Sendable, CustomStringConvertible, Equatable {
         case invalid
         /// The backend cannot do this at all (a missing capability).
         case unsupported
+        /// The caller may not do this (a quota would be exceeded, a role does not allow it).
+        case forbidden
         /// The backend is unreachable or failed; retrying later may work.
         case unavailable
         /// A fault inside vmgate itself (a programming error). Its cause is logged, never shown:
@@ -54,6 +56,10 @@ public struct SpecError: Error, Sendable, CustomStringConvertible, Equatable {
     /// A capability the backend lacks.
     public static func unsupported(_ message: String, cause: String? = nil) -> SpecError {
         SpecError(.unsupported, message, cause: cause)
+    }
+    /// Something the caller may not do.
+    public static func forbidden(_ message: String, cause: String? = nil) -> SpecError {
+        SpecError(.forbidden, message, cause: cause)
     }
     /// An unreachable or failing backend.
     public static func unavailable(_ message: String, cause: String? = nil) -> SpecError {

@@ -37,6 +37,7 @@ extension Fleet {
                 }
             }
         }
+        if AccessControl.principal != nil { machines = machines.filter(AccessControl.mayAccess) }
         if let group {
             let names = Set([group] + (groups.group(group)?.aliases ?? []))
             machines = machines.filter { $0.metadata.group.map(names.contains) ?? false }
@@ -56,9 +57,13 @@ extension Fleet {
 
     /// Creates a machine from a request, filling gaps from its group, template and backend defaults.
     public func createMachine(_ request: CreateMachineRequest) async throws -> Machine {
-        let plan = try await plan(request)
+        var plan = try await plan(request)
+        if let principal = AccessControl.principal { plan.spec.metadata.owner = principal.user }
         let started = ContinuousClock.now
-        let machine = try await call(plan.backend, "createMachine") { try await $0.createMachine(plan.spec) }
+        let spec = plan.spec
+        let machine = try await admitting(spec) {
+            try await call(plan.backend, "createMachine") { try await $0.createMachine(spec) }
+        }
         let seconds = (ContinuousClock.now - started).seconds
         try? await store.record(
             HistoryEvent(

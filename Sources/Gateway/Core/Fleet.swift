@@ -23,15 +23,20 @@ public final class Fleet: Sendable {
     public let protectedPaths: [String]
     /// Where images may be imported from, and the limits of imports and uploads.
     public let imports: ImageImportSettings
-    let logger: Logger
+    /// The gateway's users, their groups and quotas.
+    public let users: UserDirectory
+    let quotaLocks = KeyedLock()
+    /// The gateway's logger.
+    public let logger: Logger
     let roundRobin = Mutex<[String: Int]>([:])
 
     /// Creates a fleet.
     public init(
         backends: BackendRegistry, groups: GroupDirectory, store: any GatewayStore, defaultGroup: String? = nil,
         callTimeout: Double = 30, protectedPaths: [String] = [], imports: ImageImportSettings = ImageImportSettings(),
-        logger: Logger
+        users: UserDirectory = UserDirectory(), logger: Logger
     ) {
+        self.users = users
         self.protectedPaths = protectedPaths
         self.backends = backends
         self.groups = groups
@@ -74,6 +79,15 @@ public final class Fleet: Sendable {
     /// Resolves a machine id (`backend:name`), a bare name or a UUID to its backend and name.
     public func locate(_ id: String) async throws -> (backend: any Backend, name: String) {
         if let ref = MachineRef(id: id), let backend = try? backends.backend(ref.backend) {
+            if let principal = AccessControl.principal, !principal.isAdmin {
+                let machine: Machine
+                do { machine = try await call(backend, "machine") { try await $0.machine(named: ref.name) } } catch let
+                    error as SpecError where error.kind == .notFound
+                {
+                    throw SpecError.notFound("no machine named '\(id)'")
+                }
+                try AccessControl.require(machine, id: id)
+            }
             return (backend, ref.name)
         }
         let list = await machines()

@@ -31,13 +31,28 @@ public struct DialectEnvironment: Sendable {
     public var options: [String: String]
     /// Logger with the dialect's name in metadata.
     public var logger: Logger
+    /// Who may ask, and how they prove it.
+    public var access: AccessPolicy
+    /// The dialect's registry name (for the audit log).
+    public var name: String
 
     /// Creates an environment.
-    public init(fleet: Fleet, prefix: String, options: [String: String] = [:], logger: Logger) {
+    public init(
+        fleet: Fleet, prefix: String, options: [String: String] = [:], access: AccessPolicy = .open,
+        name: String = "", logger: Logger
+    ) {
+        self.name = name
         self.fleet = fleet
         self.prefix = prefix
         self.options = options
+        self.access = access
         self.logger = logger
+    }
+
+    /// The middleware that checks host, origin and credentials for the dialect's routes, under
+    /// the dialect's `rules`; add it right after the dialect's error middleware.
+    public func requestGuard(_ rules: GuardRules = GuardRules()) -> RequestGuard {
+        RequestGuard(policy: access, rules: rules, prefix: prefix, fleet: fleet, dialect: name)
     }
 
     /// `path` under the dialect's prefix, for links in responses.

@@ -23,7 +23,11 @@ public struct DialectErrorMiddleware<DialectError: HTTPResponseError>: RouterMid
         } catch {
             let (status, spec) = SpecError.classify(error)
             context.logger.failure(spec, "request failed", metadata: Self.metadata(request, status: status))
-            throw convert(error)
+            // Headers an HTTP error carries (`WWW-Authenticate` on a 401) stay on the dialect's answer.
+            guard let http = error as? HTTPError, !http.headers.isEmpty else { throw convert(error) }
+            var response = try convert(error).response(from: request, context: context)
+            for field in http.headers where response.headers[field.name] == nil { response.headers.append(field) }
+            return response
         }
     }
 

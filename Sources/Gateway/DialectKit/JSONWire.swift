@@ -1,4 +1,5 @@
 public import Foundation
+import HTTPTypes
 public import Hummingbird
 import Spec
 
@@ -39,6 +40,7 @@ public enum JSONWire {
     ) async throws -> T {
         let buffer = try await BodyLimit.collect(request, limit: BodyLimit.json)
         var data = Data(buffer: buffer)
+        if !data.isEmpty { try requireJSON(request) }
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { data = Data("{}".utf8) }
         do {
             let decoder = JSONDecoder()
@@ -49,6 +51,21 @@ public enum JSONWire {
         } catch {
             throw SpecError.invalid("request body is not valid JSON")
         }
+    }
+
+    /// 415 unless a request body is declared as JSON. Bodies without a type, and form-encoded
+    /// bodies from clients that are not browsers (`curl -d`, Ruby's Faraday), are read as JSON;
+    /// the types a web page can send without asking (`text/plain`, `multipart/form-data`, and
+    /// forms from a browser) are refused, so a page cannot create machines by cross-site request.
+    public static func requireJSON(_ request: Request) throws {
+        guard let declared = request.headers[.contentType] else { return }
+        let media =
+            declared.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        if media == "application/json" || media.hasSuffix("+json") { return }
+        let browser = request.headers[.origin] != nil || request.headers[HTTPField.Name("Sec-Fetch-Site")!] != nil
+        if media == "application/x-www-form-urlencoded" && !browser { return }
+        throw HTTPError(
+            .unsupportedMediaType, message: "request bodies here are JSON; got Content-Type '\(declared.prefix(100))'")
     }
 
     /// A one-line explanation of a decoding error, naming the field.

@@ -10,6 +10,7 @@ extension SpecError.Kind {
         case .conflict: .conflict
         case .invalid: .badRequest
         case .unsupported: .notImplemented
+        case .forbidden: .forbidden
         case .unavailable: .serviceUnavailable
         case .internal: .internalServerError
         }
@@ -21,6 +22,7 @@ extension SpecError.Kind {
             switch status.code {
             case 404: .notFound
             case 409: .conflict
+            case 403: .forbidden
             case 501: .unsupported
             case 500: .internal
             case 502...: .unavailable

@@ -42,16 +42,25 @@ enum ConfigurationSchema {
             ])),
         "dialects": .list(
             .map([
-                "name": .scalar, "prefix": .scalar, "port": .scalar, "enabled": .scalar, "options": .freeMap,
+                "name": .scalar, "prefix": .scalar, "port": .scalar, "host": .scalar, "enabled": .scalar,
+                "options": .freeMap,
             ])),
         "defaultGroup": .scalar, "callTimeoutSeconds": .scalar, "idleTimeoutSeconds": .scalar, "logLevel": .scalar,
-        "benchmarkRoutes": .scalar,
+        "benchmarkRoutes": .scalar, "auth": .scalar, "allowedHosts": .list(.scalar),
+        "allowedOrigins": .list(.scalar),
+        "users": .list(
+            .map([
+                "name": .scalar, "role": .scalar, "password": .scalar, "groups": .list(.scalar), "quota": quota,
+            ])),
+        "groupQuotas": .freeMap,
         "imports": .map(
             Dictionary(
                 uniqueKeysWithValues: GatewayConfiguration.ImportSettings.keys.map {
                     ($0, $0.hasPrefix("allowed") ? Shape.list(.scalar) : .scalar)
                 })),
     ])
+
+    static let quota: Shape = .map(["machines": .scalar, "vcpus": .scalar, "memoryMiB": .scalar, "diskGiB": .scalar])
 
     static func check(_ node: Node, source: String) throws {
         try check(node, against: root, path: "", source: source)

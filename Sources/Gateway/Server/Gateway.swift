@@ -31,11 +31,13 @@ public struct Gateway: Sendable {
     public let mounts: [MountedDialect]
     let libvirtBackends: [LibvirtBackend]
     let proxyBackends: [ProxyBackend]
+    let instanceLock: InstanceLock?
 
     /// Closes every backend (the running application does this itself on graceful shutdown).
     public func close() async {
         for backend in libvirtBackends { await backend.close() }
         for backend in proxyBackends { await backend.close() }
+        instanceLock?.release()
     }
 
     /// The dialects vmgate knows.
@@ -57,6 +59,8 @@ public struct Gateway: Sendable {
         prometheus: PrometheusCollectorRegistry = PrometheusCollectorRegistry()
     ) async throws -> Gateway {
         try ConfigurationLoader.validate(config)
+        let access = try config.accessPolicy(logger: logger)
+        let lock = config.store.path == ":memory:" ? nil : try InstanceLock(storePath: config.store.path)
         let store = try openStore(config.store)
         var registry = BackendRegistry()
         var libvirtBackends: [LibvirtBackend] = []
@@ -82,14 +86,14 @@ public struct Gateway: Sendable {
         let fleet = Fleet(
             backends: registry, groups: groups, store: store, defaultGroup: config.defaultGroup,
             callTimeout: config.callTimeoutSeconds ?? 30, protectedPaths: [config.dataDirectory].compactMap { $0 },
-            imports: try config.imports?.resolved() ?? .init(),
+            imports: try config.imports?.resolved() ?? .init(), users: access.users,
             logger: logger)
         try await fleet.tasks.recoverInterrupted()
         await connect(libvirtBackends, logger: logger)
         await connect(proxyBackends, logger: logger)
         try await Bootstrap.seed(config, fleet: fleet, logger: logger)
 
-        let mounts = try mountDialects(config, fleet: fleet, logger: logger)
+        let mounts = try mountDialects(config, fleet: fleet, access: access, logger: logger)
         await warnAboutUnroutedMachines(fleet, logger: logger)
         let lifecycle = BackendLifecycle(backends: libvirtBackends, logger: logger, proxies: proxyBackends)
         let main = Router(context: GatewayContext.self)
@@ -112,7 +116,8 @@ public struct Gateway: Sendable {
                             HeaderDeadlineChannel(
                                 inner: HTTP1Channel(responder: responder, configuration: http1), timeout: idle)
                         },
-                        configuration: .init(address: .hostname(config.listen.host, port: port), serverName: "vmgate"),
+                        configuration: .init(
+                            address: .hostname(mount.host ?? config.listen.host, port: port), serverName: "vmgate"),
                         logger: logger))
             } else {
                 main.addRoutes(mount.dialect.routes(), atPath: RouterPath(mount.prefix))
@@ -137,13 +142,14 @@ public struct Gateway: Sendable {
             services: [lifecycle] + mounts.map { DialectService(mount: $0) }, logger: logger)
         return Gateway(
             application: application, dialectListeners: listeners, fleet: fleet, mounts: mounts,
-            libvirtBackends: libvirtBackends, proxyBackends: proxyBackends)
+            libvirtBackends: libvirtBackends, proxyBackends: proxyBackends, instanceLock: lock)
     }
 
     /// Builds every configured dialect over an offline fleet (an in-memory store, the configured
     /// groups, no backend connections), so `check-config` reports a bad dialect option as serving
     /// would, naming the dialect.
     public static func checkDialects(_ config: GatewayConfiguration, logger: Logger) async throws {
+        let access = try config.accessPolicy(logger: logger)
         let store = try SQLiteStore.inMemory()
         let groups = GroupDirectory(
             configured: config.groups.map { $0.group(defaultBackends: config.backends.map(\.name)) }, store: store)
@@ -151,7 +157,7 @@ public struct Gateway: Sendable {
         let fleet = Fleet(
             backends: BackendRegistry(), groups: groups, store: store, defaultGroup: config.defaultGroup, logger: logger
         )
-        _ = try mountDialects(config, fleet: fleet, logger: logger)
+        _ = try mountDialects(config, fleet: fleet, access: access, logger: logger)
     }
 
     static func openStore(_ settings: GatewayConfiguration.StoreSettings) throws -> SQLiteStore {
@@ -179,7 +185,9 @@ public struct Gateway: Sendable {
         }
     }
 
-    static func mountDialects(_ config: GatewayConfiguration, fleet: Fleet, logger: Logger) throws -> [MountedDialect] {
+    static func mountDialects(
+        _ config: GatewayConfiguration, fleet: Fleet, access: AccessPolicy = .open, logger: Logger
+    ) throws -> [MountedDialect] {
         var mounts: [MountedDialect] = []
         var prefixes = Set<String>()
         for (index, mount) in config.dialects.enumerated() where mount.enabled ?? true {
@@ -193,14 +201,15 @@ public struct Gateway: Sendable {
                 throw ConfigurationLoader.Failure(description: "dialects: two dialects are mounted at '\(prefix)'")
             }
             let environment = DialectEnvironment(
-                fleet: fleet, prefix: prefix, options: mount.options ?? [:],
+                fleet: fleet, prefix: prefix, options: mount.options ?? [:], access: access, name: mount.name,
                 logger: logger.with("vmgate.dialect", mount.name))
             let made: (any Dialect)?
             do { made = try registry.make(mount.name, environment) } catch let error as SpecError {
                 throw ConfigurationLoader.Failure(description: "dialects[\(index)] (\(mount.name)): \(error.message)")
             }
             guard let dialect = made else { continue }
-            mounts.append(MountedDialect(name: mount.name, prefix: prefix, port: mount.port, dialect: dialect))
+            mounts.append(
+                MountedDialect(name: mount.name, prefix: prefix, port: mount.port, host: mount.host, dialect: dialect))
         }
         return mounts
     }
@@ -225,6 +234,8 @@ public struct MountedDialect: Sendable {
     public var prefix: String
     /// Own port, if any.
     public var port: Int?
+    /// Own listen address (with ``port``), if any.
+    public var host: String?
     /// The dialect.
     public var dialect: any Dialect
 

@@ -1,9 +1,12 @@
+import Spec
+
 // Decoding with defaults: a key left out of the YAML file keeps the value the type declares.
 
 extension GatewayConfiguration {
     private enum Keys: String, CodingKey {
         case listen, store, backends, groups, templates, dialects, defaultGroup, callTimeoutSeconds,
-            idleTimeoutSeconds, logLevel, benchmarkRoutes, imports
+            idleTimeoutSeconds, logLevel, benchmarkRoutes, imports, auth, users, groupQuotas, allowedHosts,
+            allowedOrigins
     }
 
     public init(from decoder: any Decoder) throws {
@@ -21,6 +24,11 @@ extension GatewayConfiguration {
         logLevel = try c.decodeIfPresent(String.self, forKey: .logLevel)
         benchmarkRoutes = try c.decodeIfPresent(Bool.self, forKey: .benchmarkRoutes)
         imports = try c.decodeIfPresent(ImportSettings.self, forKey: .imports)
+        auth = try c.decodeIfPresent(String.self, forKey: .auth)
+        users = try c.decodeIfPresent([UserSettings].self, forKey: .users) ?? []
+        groupQuotas = try c.decodeIfPresent([String: Quota].self, forKey: .groupQuotas) ?? [:]
+        allowedHosts = try c.decodeIfPresent([String].self, forKey: .allowedHosts)
+        allowedOrigins = try c.decodeIfPresent([String].self, forKey: .allowedOrigins)
     }
 }
 

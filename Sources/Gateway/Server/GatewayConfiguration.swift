@@ -1,3 +1,5 @@
+public import Spec
+
 /// The gateway's configuration, as read from YAML (see `examples/`).
 public struct GatewayConfiguration: Sendable, Codable, Equatable {
     /// Where the HTTP server listens.
@@ -142,6 +144,9 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
         public var prefix: String?
         /// A port of its own instead of the main listener.
         public var port: Int?
+        /// With a port of its own: the address it listens on (default: `listen.host`), so one
+        /// dialect can be exposed while the others stay on loopback.
+        public var host: String?
         /// Set false to leave the dialect out.
         public var enabled: Bool?
         /// Dialect options.
@@ -178,6 +183,17 @@ public struct GatewayConfiguration: Sendable, Codable, Equatable {
     public var benchmarkRoutes: Bool?
     /// Where images may be imported from, and the limits of imports and uploads.
     public var imports: ImportSettings?
+    /// `required` or `none` (see ``AccessSettings``); the default is `required` when any user is
+    /// configured or any listener is not loopback, `none` otherwise.
+    public var auth: String?
+    /// The gateway's users.
+    public var users: [UserSettings] = []
+    /// Quotas of groups, by group name.
+    public var groupQuotas: [String: Quota] = [:]
+    /// Host names (besides loopback names and the listen address) the gateway answers to.
+    public var allowedHosts: [String]?
+    /// Origins besides the gateway's own that may send state-changing requests (a web UI).
+    public var allowedOrigins: [String]?
 
     public init() {}
 }

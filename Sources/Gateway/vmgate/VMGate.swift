@@ -13,7 +13,7 @@ struct VMGate: AsyncParsableCommand {
         commandName: "vmgate",
         abstract: "One REST gateway for many hypervisor hosts, speaking five VM-management dialects.",
         version: GatewayVersion.current,
-        subcommands: [Serve.self, CheckConfig.self],
+        subcommands: [Serve.self, CheckConfig.self, UserCommand.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -32,7 +32,7 @@ struct ErrorClassificationTests {
             let (status, error) = SpecError.classify(SpecError(kind, message, cause: cause))
             #expect(error == SpecError(kind, message, cause: cause))
             #expect(status == kind.httpStatus)
-            #expect((400..<500).contains(status.code) == [.notFound, .conflict, .invalid].contains(kind))
+            #expect((400..<500).contains(status.code) == [.notFound, .conflict, .invalid, .forbidden].contains(kind))
         }
     }
 

@@ -8,9 +8,17 @@ extension CometDialect {
     /// Marks groups that are Comet clusters.
     static let clusterOption = "comet.cluster"
 
+    /// Whether the current principal may see a cluster: its creator, its members, admins and
+    /// the gateway itself.
+    static func mayReach(_ group: Group) -> Bool {
+        guard let principal = AccessControl.principal else { return true }
+        return principal.mayAccess(owner: group.options["owner"], group: group.name)
+    }
+
     /// The cluster called `name`, or `notFound`.
     func cluster(_ name: String) throws -> Group {
-        guard let group = fleet.groups.group(name), group.name == name, group.options[Self.clusterOption] == "true"
+        guard let group = fleet.groups.group(name), group.name == name, group.options[Self.clusterOption] == "true",
+            Self.mayReach(group)
         else {
             throw SpecError.notFound("cluster '\(name)' not found")
         }

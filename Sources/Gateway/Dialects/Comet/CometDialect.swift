@@ -25,6 +25,7 @@ public struct CometDialect: Dialect {
         let routes = RouteCollection(context: GatewayContext.self)
         routes.add(middleware: DialectMetricsMiddleware(dialect: Self.name))
         routes.add(middleware: DialectErrorMiddleware { CometError($0) })
+        routes.add(middleware: environment.requestGuard(GuardRules(isAdminOnly: GuardRules.paths(["/storagepools"]))))
         addClusterRoutes(to: routes)
         addVMRoutes(to: routes)
         addConsoleRoutes(to: routes)

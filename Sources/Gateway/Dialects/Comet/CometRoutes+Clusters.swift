@@ -12,7 +12,7 @@ extension CometDialect {
     func addClusterRoutes(to routes: RouteCollection<GatewayContext>) {
         routes.get("/cluster") { _, _ in
             var list: [CometCluster] = []
-            for group in fleet.groups.all where group.options[Self.clusterOption] == "true" {
+            for group in fleet.groups.all where group.options[Self.clusterOption] == "true" && Self.mayReach(group) {
                 list.append(wire(group, members: try await members(of: group)))
             }
             return try JSONWire.response(list)
@@ -84,7 +84,9 @@ extension CometDialect {
         try validate(backends: backends)
         let group = Group(
             name: body.name, backends: backends, template: body.template, size: size, placement: .roundRobin,
-            options: [Self.clusterOption: "true"])
+            options: [Self.clusterOption: "true"].merging(
+                AccessControl.principal.map { ["owner": $0.user] } ?? [:]
+            ) { first, _ in first })
         try await fleet.groups.create(group)
         // One after another: concurrent volume builds in one libvirt pool can fail spuriously.
         var created: [Machine] = []

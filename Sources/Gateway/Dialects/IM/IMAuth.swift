@@ -1,5 +1,6 @@
 import DialectKit
 import Foundation
+import GatewayCore
 import Spec
 
 /// The caller of an IM request, from its `AUTHORIZATION` header (an IM auth file on one line).

@@ -39,11 +39,13 @@ public struct KimchiDialect: Dialect {
         let routes = RouteCollection(context: GatewayContext.self)
         routes.add(middleware: DialectMetricsMiddleware(dialect: Self.name))
         routes.add(middleware: DialectErrorMiddleware { KimchiError($0) })
+        routes.add(middleware: environment.requestGuard(Self.guardRules))
         addVMRoutes(to: routes)
         addTemplateRoutes(to: routes)
         addPoolRoutes(to: routes)
         addVolumeRoutes(to: routes)
         addSystemRoutes(to: routes)
+        addLoginRoutes(to: routes)
         return routes
     }
 

@@ -8,7 +8,8 @@ extension NativeMachine {
         self.init(
             id: machine.id, uuid: machine.uuid, name: machine.name, backend: machine.backend,
             state: machine.state.rawValue, vcpus: machine.vcpus, memoryMiB: machine.memoryMiB,
-            group: machine.metadata.group, template: machine.metadata.template, tags: machine.metadata.tags,
+            group: machine.metadata.group, template: machine.metadata.template,
+            owner: machine.metadata.owner, tags: machine.metadata.tags,
             lifetimeHours: machine.metadata.lifetimeHours, expiresAt: machine.metadata.expiresAt,
             createdAt: machine.metadata.createdAt, disks: machine.disks, nics: machine.nics, graphics: machine.graphics,
             serialConsole: machine.hasSerialConsole, persistent: machine.persistent,

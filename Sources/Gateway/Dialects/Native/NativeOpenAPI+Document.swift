@@ -3,10 +3,11 @@ import Spec
 
 extension NativeOpenAPI {
     /// Reusable query parameters, by component name.
+    static func query(_ name: String, _ schema: [String: Any], _ description: String) -> [String: Any] {
+        ["name": name, "in": "query", "required": false, "schema": schema, "description": description]
+    }
+
     static var parameters: [String: Any] {
-        func query(_ name: String, _ schema: [String: Any], _ description: String) -> [String: Any] {
-            ["name": name, "in": "query", "required": false, "schema": schema, "description": description]
-        }
         let count: [String: Any] = ["type": "integer", "minimum": 0, "maximum": Int.max]
         return [
             "group": query("group", string, "Only machines of this group (name or alias)"),
@@ -18,7 +19,7 @@ extension NativeOpenAPI {
             "offset": query("offset", count, "Skip this many machines"),
             "keepDisks": query("keepDisks", boolean, "Keep the disks vmgate created for the machine"),
             "taskLimit": query("limit", count, "At most this many tasks (default 100)"),
-        ]
+        ].merging(identityParameters) { first, _ in first }
     }
 
     /// Response headers, by component name.

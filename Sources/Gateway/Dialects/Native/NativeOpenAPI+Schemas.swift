@@ -7,7 +7,7 @@ import Spec
 /// ignores fields it does not know. Bounds come from ``Limits`` and ``NameRules``.
 extension NativeOpenAPI {
     static var schemas: [String: Any] {
-        responseSchemas.merging(requestSchemas) { first, _ in first }
+        responseSchemas.merging(requestSchemas) { first, _ in first }.merging(identitySchemas) { first, _ in first }
     }
 
     static var responseSchemas: [String: Any] {
@@ -25,7 +25,8 @@ extension NativeOpenAPI {
                 [
                     "id": string, "uuid": string, "name": string, "backend": string,
                     "state": ["type": "string", "enum": MachineState.allCases.map(\.rawValue)],
-                    "vcpus": integer, "memoryMiB": integer, "group": string, "template": string, "tags": stringMap,
+                    "vcpus": integer, "memoryMiB": integer, "group": string, "template": string, "owner": string,
+                    "tags": stringMap,
                     "lifetimeHours": number, "expiresAt": dateTime, "createdAt": dateTime,
                     "disks": array(ref("MachineDisk")), "nics": array(ref("MachineNIC")),
                     "graphics": array(ref("GraphicsConsole")), "serialConsole": boolean, "persistent": boolean,

@@ -41,6 +41,7 @@ enum NativeOpenAPI {
 
     static let operations: [Operation] =
         machineOperations + machineDetailOperations + catalogOperations + storageOperations + systemOperations
+        + identityOperations
 
     static let machineOperations: [Operation] = [
         .init(

@@ -290,6 +290,7 @@ extension NativeDialect {
 
     func specBody<T: Decodable>(_ type: T.Type, _ request: Request, _ context: GatewayContext) async throws -> T {
         let buffer = try await BodyLimit.collect(request, limit: BodyLimit.json)
+        if buffer.readableBytes > 0 { try JSONWire.requireJSON(request) }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .deferredToDate
         do { return try decoder.decode(T.self, from: Data(buffer: buffer)) } catch let error as DecodingError {

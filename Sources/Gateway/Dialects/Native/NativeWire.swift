@@ -18,6 +18,8 @@ struct NativeMachine: Encodable {
     var memoryMiB: Int
     var group: String?
     var template: String?
+    /// The user who owns the machine (absent for machines no user created).
+    var owner: String?
     var tags: [String: String]
     var lifetimeHours: Double?
     var expiresAt: Date?

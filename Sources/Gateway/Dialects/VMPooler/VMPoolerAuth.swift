@@ -1,5 +1,6 @@
 import DialectKit
 import Foundation
+import GatewayCore
 import Spec
 
 /// Checks user names and passwords for the `/token` routes (vmpooler's "authentication store").

@@ -52,6 +52,7 @@ public struct VirtualizationServerDialect: Dialect {
         let routes = RouteCollection(context: GatewayContext.self)
         routes.add(middleware: DialectMetricsMiddleware(dialect: Self.name))
         routes.add(middleware: DialectErrorMiddleware { VirtualizationServerError($0) })
+        routes.add(middleware: environment.requestGuard())
         addMachineRoutes(to: routes)
         return routes
     }
