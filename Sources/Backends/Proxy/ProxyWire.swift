@@ -30,6 +30,15 @@ public enum ProxyWire {
     /// The upstream's answer to a failed request, as a ``SpecError``.
     static func error(status: Int, body: [UInt8], what: String) -> SpecError {
         let cause = "upstream HTTP \(status)"
+        if status == 401 {
+            // Not the client's mistake: this backend's own credentials are wrong or missing.
+            let detail = (try? JSONDecoder().decode(ErrorBody.self, from: Data(body)))?.error.message
+            return SpecError(
+                .unavailable,
+                "the upstream refused this proxy backend's credentials (HTTP 401"
+                    + (detail.map { ": \($0.prefix(200))" } ?? "") + "); check its token or username/password",
+                cause: cause)
+        }
         if let decoded = try? JSONDecoder().decode(ErrorBody.self, from: Data(body)),
             let message = decoded.error.message
         {
