@@ -208,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "IdentityTests",
             dependencies: [
-                "Gateway", "GatewayCore", "Spec", "GatewayTestSupport",
+                "Gateway", "GatewayCore", "DialectKit", "Spec", "GatewayTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             path: "Tests/IdentityTests", swiftSettings: strict),

@@ -1,3 +1,4 @@
+import GatewayTestSupport
 import HTTPTypes
 
 /// One numeric field of one route, sent every hostile value in turn.

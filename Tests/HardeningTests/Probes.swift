@@ -1,3 +1,5 @@
+import GatewayTestSupport
+
 /// Every numeric field of every dialect, as probes.
 enum Probes {
     static let native: [Probe] = [

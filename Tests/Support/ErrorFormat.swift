@@ -1,11 +1,11 @@
-import Foundation
+public import Foundation
 
 /// How each dialect writes its errors, so a refusal can be checked to be in the client's format.
-enum ErrorFormat: String, Sendable {
+public enum ErrorFormat: String, Sendable {
     case native, kimchi, vserver, im, comet, vmpooler
 
     /// Whether `body` is an error body of this dialect with `status`.
-    func matches(_ body: Data, status: Int) -> Bool {
+    public func matches(_ body: Data, status: Int) -> Bool {
         let json = try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
         let object = json as? [String: Any] ?? [:]
         switch self {
