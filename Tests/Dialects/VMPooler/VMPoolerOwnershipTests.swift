@@ -18,14 +18,6 @@ struct VMPoolerOwnershipTests {
             let aliceToken = try await client.newToken("alice", "hunter2")
             let host = try await client.checkoutOne("debian-7-x86_64", token: old)
 
-            // The owning user (not the token) is in the machine's metadata, under the gateway-wide key too.
-            try await client.waitUntil("owner persisted") {
-                (try? await gateway.fleet.machine("local:\(host)"))?.metadata.extra["owner"] == "jdoe"
-            }
-            let extra = try await gateway.fleet.machine("local:\(host)").metadata.extra
-            #expect(extra["vmpooler.user"] == "jdoe")
-            #expect(!extra.values.contains { $0.contains(old) }, "the token itself is not kept in metadata")
-
             // vmfloaty's `token delete`.
             #expect(try await client.pooler(.delete, "/vmpooler/token/\(old)", basic: ("jdoe", "secret")).status == .ok)
             #expect(
@@ -56,6 +48,14 @@ struct VMPoolerOwnershipTests {
                 try await client.pooler(.put, "/vmpooler/vm/\(host)", json: #"{"lifetime":2}"#, token: fresh).status
                     == .ok)
             #expect(try await client.vmInfo(host)["lifetime"] as? Int == 2)
+            // The owning user (not the token) is in the machine's metadata, under the gateway-wide key too.
+            try await client.waitUntil("owner persisted") {
+                (try? await gateway.fleet.machine("local:\(host)"))?.metadata.extra["owner"] == "jdoe"
+            }
+            let extra = try await gateway.fleet.machine("local:\(host)").metadata.extra
+            #expect(extra["vmpooler.user"] == "jdoe")
+            #expect(!extra.values.contains { $0.contains(old) }, "the token itself is not kept in metadata")
+
             #expect(try await client.pooler(.delete, "/vmpooler/vm/\(host)", token: fresh).status == .ok)
         }
     }
