@@ -29,6 +29,9 @@ public protocol GatewayStore: Sendable {
     func saveToken(_ token: Token) async throws
     /// Looks a token up by value.
     func token(_ value: String) async throws -> Token?
+    /// Sets a token's `lastUsedAt` only if the token still exists (never re-inserts a revoked
+    /// token); returns whether it existed.
+    @discardableResult func touchToken(_ value: String, at date: Date) async throws -> Bool
     /// Tokens of a user.
     func tokens(ofUser user: String) async throws -> [Token]
     /// Deletes a token; returns whether it existed.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import GRDB
 public import Spec
 
@@ -42,6 +42,15 @@ extension SQLiteStore {
     /// The token with `value`, or nil.
     public func token(_ value: String) async throws -> Token? {
         try await read { db in try TokenRow.fetchOne(db, key: value)?.token }
+    }
+
+    /// Sets `lastUsedAt` of an existing token in one `UPDATE`; a token deleted meanwhile stays
+    /// deleted. Returns whether the token existed.
+    @discardableResult
+    public func touchToken(_ value: String, at date: Date) async throws -> Bool {
+        try await write { db in
+            try TokenRow.filter(key: value).updateAll(db, Column("lastUsedAt").set(to: date.storeSeconds)) > 0
+        }
     }
 
     /// The tokens of `user`, oldest first.

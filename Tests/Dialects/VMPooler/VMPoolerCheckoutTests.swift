@@ -172,7 +172,8 @@ struct VMPoolerCheckoutTests {
 
     @Test("50 parallel checkouts against a pool of 20: exactly 20 succeed, no VM twice")
     func concurrentCheckout() async throws {
-        try await Pooler.run(Pooler.configuration(debian: 20, centos: 0)) { client, _ in
+        try await Pooler.run(Pooler.configuration(debian: 20, centos: 0, options: ["experimentalFeatures": "true"])) {
+            client, _ in
             // No refills during the race: the pool's target drops to 0, its 20 ready VMs stay.
             let (resize, _) = try await client.pooler(
                 .post, "/vmpooler/api/v3/config/poolsize", json: #"{"debian-7-x86_64":"0"}"#)

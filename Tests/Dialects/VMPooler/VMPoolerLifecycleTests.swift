@@ -99,7 +99,7 @@ struct VMPoolerLifecycleTests {
 
     @Test("config: pool size and template overrides, pool reset")
     func config() async throws {
-        try await Pooler.run { client, gateway in
+        try await Pooler.run(Pooler.configuration(options: ["experimentalFeatures": "true"])) { client, gateway in
             let before = Set(await gateway.fleet.machines(group: "centos-6-x86_64").machines.map(\.name))
             #expect(
                 try await client.pooler(.post, "/vmpooler/api/v3/poolreset", json: #"{"centos-6-x86_64":"1"}"#).status

@@ -1,6 +1,7 @@
 import Foundation
 import GatewayTestSupport
 import HTTPTypes
+import NIOCore
 import Testing
 
 @Suite("vmpooler: tokens and auth")
@@ -35,12 +36,13 @@ struct VMPoolerTokenTests {
             #expect(
                 try await client.pooler(.get, "/vmpooler/token", basic: ("nobody", "secret")).status == .unauthorized)
             #expect(try await client.pooler(.post, "/vmpooler/token").status == .unauthorized)
-            // Another user sees nothing of jdoe's token and cannot revoke it.
+            // Another user cannot revoke jdoe's token, nor list it; revoking needs basic auth.
             let alice = ("alice", "hunter2")
-            let (s3, b3) = try await client.pooler(.get, "/vmpooler/token/\(token)", basic: alice)
-            #expect(s3 == .notFound)
-            #expect((b3 as? [String: Any])?[token] == nil)
             #expect(try await client.pooler(.delete, "/vmpooler/token/\(token)", basic: alice).status == .notFound)
+            #expect(try await client.pooler(.delete, "/vmpooler/token/\(token)").status == .unauthorized)
+            #expect(
+                try await client.pooler(.delete, "/vmpooler/token/\(token)", basic: ("jdoe", "wrong")).status
+                    == .unauthorized)
             #expect(
                 (try await client.pooler(.get, "/vmpooler/token", basic: alice).body as? [String: Any])?[token] == nil)
 
@@ -86,11 +88,40 @@ struct VMPoolerTokenTests {
         }
     }
 
+    @Test("GET /token/<t> answers without basic auth (vmfloaty's token status, list --active); unknown 404")
+    func tokenStatusWithoutBasicAuth() async throws {
+        try await Pooler.run(Self.auth) { client, _ in
+            let token = try await client.newToken("jdoe", "secret")
+            let host = try await client.checkoutOne("debian-7-x86_64", token: token)
+            for prefix in ["/vmpooler", "/vmpooler/api/v1", "/vmpooler/api/v3"] {
+                let (status, body) = try await client.pooler(.get, "\(prefix)/token/\(token)")
+                #expect(status == .ok)
+                let info = (body as? [String: Any])?[token] as? [String: Any]
+                #expect(info?["user"] as? String == "jdoe")
+                #expect(info?["created"] is String)
+                #expect(((info?["vms"] as? [String: Any])?["running"] as? [String]) == [host])
+            }
+            let (missing, body) = try await client.pooler(.get, "/vmpooler/token/nosuchtoken")
+            #expect(missing == .notFound)
+            #expect((body as? [String: Any])?["ok"] as? Bool == false)
+
+            // Read routes never show a token: not the VM's, not anyone's.
+            let other = try await client.newToken("alice", "hunter2")
+            for path in [
+                "/vmpooler/vm/\(host)", "/vmpooler/api/v3/vm/\(host)", "/vmpooler/status", "/vmpooler/summary",
+            ] {
+                let text = try await client.execute(uri: path, method: .get) { String(buffer: $0.body) }
+                #expect(!text.contains(token) && !text.contains(other), "\(path) shows a token")
+            }
+        }
+    }
+
     @Test("without auth configured, /token answers 404 and VMs need no token")
     func noAuth() async throws {
         try await Pooler.run { client, _ in
             #expect(try await client.pooler(.get, "/vmpooler/token", basic: ("jdoe", "secret")).status == .notFound)
             #expect(try await client.pooler(.post, "/vmpooler/token").status == .notFound)
+            #expect(try await client.pooler(.get, "/vmpooler/token/anything").status == .notFound)
             let host = try await client.checkoutOne("centos-6-x86_64", token: "ignored")
             #expect(try await client.pooler(.delete, "/vmpooler/vm/\(host)").status == .ok)
         }

@@ -19,7 +19,11 @@ struct OnDemandRequest: Sendable, Codable, Hashable {
     var items: [Item]
     var status: Status
     var createdAt: Date
+    /// The token in clear, as requests saved by earlier versions kept it (read only).
     var token: String?
+    /// SHA-256 (hex) of the caller's token.
+    var tokenDigest: String?
+    /// The caller, who owns the request and its VMs.
     var user: String?
     var lifetimeHours: Double
 }
@@ -111,7 +115,8 @@ extension PoolManager {
                     while table[hostname] != nil || taken.contains(hostname) { hostname = NameGenerator.random(15) }
                     var vm = PoolVM(hostname: hostname, pool: item.pool, template: template)
                     vm.request = request.id
-                    vm.token = request.token
+                    vm.tokenDigest = request.tokenDigest ?? request.token.map(PoolVM.digest)
+                    vm.user = request.user
                     vm.lifetimeHours = request.lifetimeHours
                     if let user = request.user { vm.tags["user"] = user }
                     table.set(hostname, vm)

@@ -41,7 +41,8 @@ extension PoolManager {
                 vm.state = .running
                 vm.checkoutAt = now
                 vm.lifetimeHours = lifetime
-                vm.token = requester?.token
+                vm.tokenDigest = requester.map { PoolVM.digest($0.token) }
+                vm.user = requester?.user
                 if let user = requester?.user { vm.tags["user"] = user }
             }
             return picked?.map { ($0.name, table[$0.hostname]!) }
@@ -65,7 +66,7 @@ extension PoolManager {
             taken.map { _, vm in
                 HistoryEvent(
                     kind: "checkout", subject: vm.hostname,
-                    attributes: ["group": vm.pool, "user": vm.tags["user"] ?? ""])
+                    attributes: ["group": vm.pool, "user": vm.user ?? ""])
             })
         return taken
     }

@@ -1,3 +1,4 @@
+import DialectKit
 import Foundation
 import Spec
 
@@ -43,8 +44,11 @@ struct PoolVM: Sendable, Hashable {
     /// Lifetime in hours once checked out.
     var lifetimeHours: Double?
     var tags: [String: String]
-    /// Token the VM was checked out with.
-    var token: String?
+    /// SHA-256 (hex) of the token the VM was checked out with: enough for `GET /token/<t>` to
+    /// list the token's VMs, without keeping the secret itself in machine metadata.
+    var tokenDigest: String?
+    /// The user who checked the VM out (with a token); only they may change or return it.
+    var user: String?
     /// Its first IP address, where known.
     var ip: String?
     /// Snapshots taken through the dialect.
@@ -67,12 +71,20 @@ struct PoolVM: Sendable, Hashable {
 
     /// The metadata key holding the state.
     static let stateKey = "vmpooler.state"
-    static let tokenKey = "vmpooler.token"
+    /// Where the VM's token was kept in clear before the digest replaced it (read when adopting).
+    static let legacyTokenKey = "vmpooler.token"
+    static let tokenDigestKey = "vmpooler.tokenDigest"
+    static let userKey = "vmpooler.user"
+    /// The gateway-wide owner key, read by layers outside the dialect.
+    static let ownerKey = "owner"
     static let snapshotsKey = "vmpooler.snapshots"
     static let disksKey = "vmpooler.disks"
     static let readyKey = "vmpooler.readyAt"
     static let volumesKey = "vmpooler.volumes"
     static let requestKey = "vmpooler.request"
+
+    /// The digest kept for a token value.
+    static func digest(_ token: String) -> String { PasswordDigest.sha256Hex(token) }
 
     /// Writes the dialect's view into a machine's metadata.
     func apply(to metadata: inout MachineMetadata) {
@@ -80,7 +92,10 @@ struct PoolVM: Sendable, Hashable {
         metadata.template = template
         metadata.tags = tags
         metadata.extra[Self.stateKey] = state.rawValue
-        metadata.extra[Self.tokenKey] = token
+        metadata.extra[Self.legacyTokenKey] = nil
+        metadata.extra[Self.tokenDigestKey] = tokenDigest
+        metadata.extra[Self.userKey] = user
+        metadata.extra[Self.ownerKey] = user
         metadata.extra[Self.snapshotsKey] = snapshots.isEmpty ? nil : snapshots.joined(separator: ",")
         metadata.extra[Self.disksKey] = disks.isEmpty ? nil : disks.joined(separator: ",")
         metadata.extra[Self.requestKey] = request
@@ -109,7 +124,9 @@ struct PoolVM: Sendable, Hashable {
         self.destroyedAt = nil
         self.lifetimeHours = metadata.lifetimeHours
         self.tags = metadata.tags
-        self.token = metadata.extra[Self.tokenKey]
+        self.tokenDigest =
+            metadata.extra[Self.tokenDigestKey] ?? metadata.extra[Self.legacyTokenKey].map(Self.digest)
+        self.user = metadata.extra[Self.userKey] ?? metadata.extra[Self.ownerKey]
         self.ip = machine.nics.flatMap(\.addresses).first
         self.snapshots = metadata.extra[Self.snapshotsKey].map { $0.split(separator: ",").map(String.init) } ?? []
         self.disks = metadata.extra[Self.disksKey].map { $0.split(separator: ",").map(String.init) } ?? []

@@ -6,7 +6,8 @@ import Spec
 
 extension VMPoolerDialect {
     /// vmpooler's run-time pool configuration: `/config`, `/config/poolsize`, `/config/pooltemplate`
-    /// and `/poolreset` (token required when auth is configured).
+    /// and `/poolreset`. The changing routes answer 405 unless `experimentalFeatures` is on (as
+    /// vmpooler's `experimental_features`), and then need a token when auth is configured.
     func addConfigRoutes(to routes: RouteCollection<GatewayContext>, base: String) {
         routes.get("\(base)/config") { _, _ in
             let pools = manager.pools.map { pool -> VMPoolerJSON in
@@ -24,7 +25,7 @@ extension VMPoolerDialect {
                 VMPoolerJSON.object(["ok": true, "pool_configuration": .array(pools), "config": .object(config)]))
         }
         routes.post("\(base)/config/poolsize") { request, context in
-            try await requireConfigToken(request)
+            try await requireExperimental(request)
             let body = try await payload(request, context)
             var sizes: [String: Int] = [:]
             var invalid: [String] = []
@@ -44,7 +45,7 @@ extension VMPoolerDialect {
             return try JSONWire.response(["ok": true] as VMPoolerJSON, status: changed ? .created : .ok)
         }
         routes.delete("\(base)/config/poolsize/:pool") { request, context in
-            try await requireConfigToken(request)
+            try await requireExperimental(request)
             let name = try context.parameters.require("pool")
             guard let pool = manager.pools.first(where: { $0.name == name }) else {
                 throw VMPoolerError.notFound("no pool '\(name)'")
@@ -57,7 +58,7 @@ extension VMPoolerDialect {
                 ]), status: changed ? .created : .ok)
         }
         routes.post("\(base)/config/pooltemplate") { request, context in
-            try await requireConfigToken(request)
+            try await requireExperimental(request)
             let body = try await payload(request, context)
             var templates: [String: String] = [:]
             var invalid: [String] = []
@@ -78,7 +79,7 @@ extension VMPoolerDialect {
             return try JSONWire.response(["ok": true] as VMPoolerJSON, status: changed ? .created : .ok)
         }
         routes.delete("\(base)/config/pooltemplate/:pool") { request, context in
-            try await requireConfigToken(request)
+            try await requireExperimental(request)
             let name = try context.parameters.require("pool")
             guard let pool = manager.pools.first(where: { $0.name == name }) else {
                 throw VMPoolerError.notFound("no pool '\(name)'")
@@ -90,7 +91,7 @@ extension VMPoolerDialect {
             return try JSONWire.response(VMPoolerJSON.object(body), status: changed ? .created : .ok)
         }
         routes.post("\(base)/poolreset") { request, context in
-            try await requireConfigToken(request)
+            try await requireExperimental(request)
             let body = try await payload(request, context)
             let invalid = body.keys.filter { name in !manager.pools.contains { $0.name == name } }.sorted()
             guard invalid.isEmpty else {
@@ -101,11 +102,14 @@ extension VMPoolerDialect {
         }
     }
 
-    private func requireConfigToken(_ request: Request) async throws {
-        guard auth.isEnabled else { return }
-        guard try await requester(request) != nil else {
-            throw VMPoolerError.unauthorized("this route needs a token in X-AUTH-TOKEN")
+    /// vmpooler's gate for pool-changing routes: 405 `{"ok": false}` while `experimentalFeatures`
+    /// is off; with it on, a valid token when auth is configured (401 otherwise).
+    private func requireExperimental(_ request: Request) async throws {
+        guard settings.experimentalFeatures else {
+            throw VMPoolerError(
+                .methodNotAllowed, "this route changes pools at run time; enable the 'experimentalFeatures' option")
         }
+        _ = try await requireToken(request)
     }
 
     private func payload(_ request: Request, _ context: GatewayContext) async throws -> [String: Any] {

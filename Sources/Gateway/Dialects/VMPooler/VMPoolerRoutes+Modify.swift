@@ -90,28 +90,43 @@ extension VMPoolerDialect {
 
     // MARK: Tokens on requests
 
-    /// The caller behind `X-AUTH-TOKEN`; nil without auth or without the header; 401 for an unknown token.
+    /// The caller behind `X-AUTH-TOKEN`; nil without auth or without the header; 401 for an
+    /// unknown token, or one revoked while this request was using it.
+    ///
+    /// Marks the token used (`last`) with an update-only write, so a revocation racing this
+    /// request is never undone.
     func requester(_ request: Request) async throws -> Requester? {
         guard auth.isEnabled, let value = request.headers[Self.tokenHeader] else { return nil }
-        guard var token = try await fleet.store.token(value) else {
+        guard let token = try await fleet.store.token(value),
+            try await fleet.store.touchToken(token.value, at: Date())
+        else {
             throw VMPoolerError.unauthorized("invalid token")
         }
-        token.lastUsedAt = Date()
-        try? await fleet.store.saveToken(token)
         return Requester(token: token.value, user: token.user)
     }
 
-    /// With auth configured, a valid token is required, and a VM checked out with another
-    /// user's token cannot be touched.
-    func authorize(_ request: Request, for vm: PoolVM) async throws {
-        guard auth.isEnabled else { return }
+    /// A valid token, when auth is configured (vmpooler's `need_token!`): 401 otherwise.
+    func requireToken(_ request: Request) async throws -> Requester? {
+        guard auth.isEnabled else { return nil }
         guard let requester = try await requester(request) else {
             throw VMPoolerError.unauthorized("this route needs a token in X-AUTH-TOKEN")
         }
-        if let owner = vm.token, owner != requester.token, let ownerUser = try await fleet.store.token(owner)?.user,
-            ownerUser != requester.user
-        {
-            throw VMPoolerError.unauthorized("VM '\(vm.hostname)' belongs to another user")
+        return requester
+    }
+
+    /// With auth configured, a valid token is required, and a VM checked out by a user can be
+    /// touched only with a token of that same user (any of their tokens, so revoking the one it
+    /// was checked out with does not lock the owner out). Another user's token gets 401, the
+    /// answer vmpooler gives when a request's token does not pass (`need_token!`).
+    func authorize(_ request: Request, for vm: PoolVM) async throws {
+        guard let requester = try await requireToken(request) else { return }
+        if let owner = vm.user {
+            guard owner == requester.user else {
+                throw VMPoolerError.unauthorized("VM '\(vm.hostname)' belongs to another user")
+            }
+        } else if let digest = vm.tokenDigest, digest != PoolVM.digest(requester.token) {
+            // Checked out with a token before owners were recorded: only that token.
+            throw VMPoolerError.unauthorized("VM '\(vm.hostname)' belongs to another token")
         }
     }
 

@@ -5,10 +5,12 @@ import Hummingbird
 import Spec
 
 extension VMPoolerDialect {
-    /// `/ondemandvm`: VMs cloned for the caller; poll the request until it is ready.
+    /// `/ondemandvm`: VMs cloned for the caller; poll the request until it is ready. With auth
+    /// configured, creating and deleting need a token (vmpooler's `need_token!`); the request and
+    /// its VMs belong to the token's user.
     func addOnDemandRoutes(to routes: RouteCollection<GatewayContext>, base: String, version: Version) {
         routes.post("\(base)/ondemandvm") { request, context in
-            let requester = try await requester(request)
+            let requester = try await requireToken(request)
             guard var body = try await Self.jsonObject(request, context) else {
                 throw VMPoolerError.badRequest("expected a JSON object of pool names and counts")
             }
@@ -38,8 +40,8 @@ extension VMPoolerDialect {
             let total = items.reduce(0) { $0 + $1.count }
             guard total <= settings.maxOnDemand else { throw tooMany(total) }
             let record = OnDemandRequest(
-                id: id, items: items, status: .pending, createdAt: Date(), token: requester?.token,
-                user: requester?.user,
+                id: id, items: items, status: .pending, createdAt: Date(),
+                tokenDigest: requester.map { PoolVM.digest($0.token) }, user: requester?.user,
                 lifetimeHours: requester == nil ? settings.vmLifetime : settings.vmLifetimeAuth)
             guard await manager.submit(record) else { throw VMPoolerError(.conflict, "request '\(id)' already exists") }
             var answer: [String: VMPoolerJSON] = ["ok": true, "request_id": .string(id)]
@@ -83,8 +85,11 @@ extension VMPoolerDialect {
         }
         routes.delete("\(base)/ondemandvm/:id") { request, context in
             let id = try context.parameters.require("id")
-            if auth.isEnabled, try await requester(request) == nil {
-                throw VMPoolerError.unauthorized("this route needs a token in X-AUTH-TOKEN")
+            if let requester = try await requireToken(request), let owner = manager.onDemand(id)?.request.user,
+                owner != requester.user
+            {
+                // Deleting a request destroys its VMs: the same owner check as for the VMs.
+                throw VMPoolerError.unauthorized("request '\(id)' belongs to another user")
             }
             guard await manager.deleteOnDemand(id) else {
                 throw VMPoolerError.notFound("no request found for request_id '\(id)'")

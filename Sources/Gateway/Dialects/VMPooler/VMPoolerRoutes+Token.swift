@@ -6,6 +6,9 @@ import Spec
 
 extension VMPoolerDialect {
     /// `/token` routes: HTTP basic auth against the configured users; 404 when auth is off.
+    ///
+    /// As in vmpooler, `GET /token/<t>` needs no basic auth (the token is the secret; vmfloaty's
+    /// `token status` and `list --active` send none); revoking needs the owner's basic auth.
     func addTokenRoutes(to routes: RouteCollection<GatewayContext>, base: String) {
         routes.get("\(base)/token") { request, _ in
             let user = try await basicUser(request)
@@ -23,14 +26,19 @@ extension VMPoolerDialect {
             try await fleet.store.saveToken(token)
             return try JSONWire.response(VMPoolerJSON.object(["ok": true, "token": .string(token.value)]))
         }
-        routes.get("\(base)/token/:token") { request, context in
-            let token = try await ownToken(try context.parameters.require("token"), request)
+        routes.get("\(base)/token/:token") { _, context in
+            let value = try context.parameters.require("token")
+            guard auth.isEnabled else { throw VMPoolerError.notFound("authentication is not configured") }
+            guard let token = try await fleet.store.token(value) else {
+                throw VMPoolerError.notFound("no token '\(value)'")
+            }
             var entry: [String: VMPoolerJSON] = [
                 "user": .string(token.user), "created": .string(Self.rubyTime(token.createdAt)),
                 "timestamp": .string(Self.rubyTime(token.createdAt)),
             ]
             if let last = token.lastUsedAt { entry["last"] = .string(Self.rubyTime(last)) }
-            let vms = manager.vms.filter { $0.token == token.value && $0.state == .running }.map(\.hostname).sorted()
+            let digest = PoolVM.digest(token.value)
+            let vms = manager.vms.filter { $0.tokenDigest == digest && $0.state == .running }.map(\.hostname).sorted()
             if !vms.isEmpty { entry["vms"] = ["running": .array(vms.map { .string($0) })] }
             return try JSONWire.response(VMPoolerJSON.object(["ok": true, token.value: .object(entry)]))
         }
@@ -41,7 +49,8 @@ extension VMPoolerDialect {
         }
     }
 
-    /// A token of the authenticated caller; someone else's token is reported as missing.
+    /// A token of the authenticated caller; someone else's token is reported as missing (vmpooler
+    /// lets any authenticated user revoke any token; here only its owner can).
     private func ownToken(_ value: String, _ request: Request) async throws -> Token {
         let user = try await basicUser(request)
         guard let token = try await fleet.store.token(value), token.user == user else {

@@ -21,6 +21,7 @@ import Spec
 /// | `onDemandTTL` | seconds an on-demand request may take before it fails | 300 |
 /// | `maxOnDemand` | most VMs one on-demand request may ask for | 10 |
 /// | `destroyedRetention` | seconds a destroyed VM stays visible to `GET /vm/<host>` | 3600 |
+/// | `experimentalFeatures` | `"true"` serves the routes that change pools at run time (`/config/poolsize`, `/config/pooltemplate`, `/poolreset`), as vmpooler's `experimental_features`; otherwise they answer 405 | false |
 public struct VMPoolerSettings: Sendable {
     public var domain: String?
     public var pools: [String]
@@ -37,6 +38,8 @@ public struct VMPoolerSettings: Sendable {
     public var taskLimit: Int
     public var cloneLimit: Int?
     public var maxOnDemand: Int
+    /// Whether the pool-changing routes are served (vmpooler's `experimental_features`).
+    public var experimentalFeatures: Bool
 
     /// How the manager decides a booting VM is ready.
     public enum Readiness: Sendable, Equatable {
@@ -85,5 +88,11 @@ public struct VMPoolerSettings: Sendable {
             throw SpecError.invalid("vmpooler option 'readiness' must be 'running' or 'tcp:<port>', not '\(raw)'")
         }
         users = try StaticUserAuth.parse(options["users"] ?? "")
+        switch options["experimentalFeatures"]?.lowercased() ?? "false" {
+        case "true": experimentalFeatures = true
+        case "false": experimentalFeatures = false
+        case let raw:
+            throw SpecError.invalid("vmpooler option 'experimentalFeatures' must be 'true' or 'false', not '\(raw)'")
+        }
     }
 }
