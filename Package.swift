@@ -203,7 +203,8 @@ let package = Package(
             ],
             path: "Tests/Dialects/Comet", swiftSettings: strict),
         .testTarget(
-            name: "VMPoolerDialectTests", dependencies: ["GatewayTestSupport", "VMPoolerDialect", "Spec"],
+            name: "VMPoolerDialectTests",
+            dependencies: ["GatewayTestSupport", "VMPoolerDialect", "GatewayCore", "Spec"],
             path: "Tests/Dialects/VMPooler", swiftSettings: strict),
         .testTarget(
             name: "IdentityTests",

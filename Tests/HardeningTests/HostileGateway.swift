@@ -34,7 +34,7 @@ enum HostileGateway {
               - {name: virtualization-server}
               - {name: im}
               - {name: comet}
-              - {name: vmpooler, options: {loopInterval: "0.05"}}
+              - {name: vmpooler, options: {loopInterval: "0.05", experimentalFeatures: "true"}}
             """
         ).dialects
         return config

@@ -20,14 +20,19 @@ public struct GuardRules: Sendable {
     public var isPublic: @Sendable (Request, _ path: String) -> Bool
     /// Whether a request is for administrators only (path relative to the dialect's prefix).
     public var isAdminOnly: @Sendable (Request, _ path: String) -> Bool
+    /// Whether the fleet holds requests to the principal's machines. A dialect with an
+    /// ownership model of its own (vmpooler: pool stock belongs to nobody until checked out)
+    /// turns it off and checks ownership itself.
+    public var scopesFleet: Bool
 
     /// Creates rules; the defaults read HTTP Basic and bearer tokens, make nothing public and
     /// nothing admin-only.
     public init(
         credential: @escaping @Sendable (Request) -> Credential? = GuardRules.standardCredential,
         isPublic: @escaping @Sendable (Request, String) -> Bool = { _, _ in false },
-        isAdminOnly: @escaping @Sendable (Request, String) -> Bool = { _, _ in false }
+        isAdminOnly: @escaping @Sendable (Request, String) -> Bool = { _, _ in false }, scopesFleet: Bool = true
     ) {
+        self.scopesFleet = scopesFleet
         self.credential = credential
         self.isPublic = isPublic
         self.isAdminOnly = isAdminOnly
@@ -112,7 +117,7 @@ public struct RequestGuard: AuthenticatorMiddleware {
         if let principal = context.identity, !principal.isAdmin, rules.isAdminOnly(request, path) {
             throw SpecError.forbidden("only administrators may \(request.method.rawValue) \(request.uri.path)")
         }
-        let principal = context.identity
+        let principal = rules.scopesFleet ? context.identity : nil
         return try await AccessControl.$principal.withValue(principal) { try await next(request, context) }
     }
 

@@ -112,6 +112,10 @@ extension GatewayConfiguration {
     func accessPolicy(logger: Logger) throws -> AccessPolicy {
         let users = try userDirectory(logger: logger)
         let mode = try accessMode(users: users)
+        if mode == .required, users.isEmpty, listenHosts.allSatisfy(Self.isLoopback) {
+            throw ConfigurationLoader.Failure(
+                description: "auth: required, but there are no users to authenticate: add users (vmgate user add NAME)")
+        }
         let exposed = listenHosts.filter { !Self.isLoopback($0) }
         if let host = exposed.first {
             guard mode == .required else {

@@ -1,4 +1,5 @@
 import Foundation
+import GatewayCore
 import GatewayTestSupport
 import HTTPTypes
 import Testing
@@ -33,15 +34,20 @@ struct VMPoolerConfigGateTests {
     @Test("with experimentalFeatures and auth, the routes need a valid token (401) and keep sizes bounded")
     func tokenRequired() async throws {
         let options = ["users": Pooler.users, "experimentalFeatures": "true"]
-        try await Pooler.run(Pooler.configuration(options: options)) { client, _ in
+        var config = Pooler.configuration(options: options)
+        config.users = [.init(name: "ops", role: "admin", password: try PasswordHash.make("ops-pass"))]
+        try await Pooler.run(config) { client, _ in
             for (method, path, json) in Self.changing {
                 #expect(try await client.pooler(method, path, json: json).status == .unauthorized, "\(path)")
                 #expect(
                     try await client.pooler(method, path, json: json, token: "bogus").status == .unauthorized, "\(path)"
                 )
             }
-            let token = try await client.newToken("alice", "hunter2")
             let path = "/vmpooler/config/poolsize"
+            let user = try await client.newToken("alice", "hunter2")
+            let (refused, _) = try await client.pooler(.post, path, json: #"{"centos-6-x86_64":"3"}"#, token: user)
+            #expect(refused == .forbidden, "a user who is not an administrator")
+            let token = try await client.newToken("ops", "ops-pass")
             #expect(
                 try await client.pooler(.post, path, json: #"{"centos-6-x86_64":"1001"}"#, token: token).status
                     == .badRequest)

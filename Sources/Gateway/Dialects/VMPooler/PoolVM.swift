@@ -1,5 +1,6 @@
 import DialectKit
 import Foundation
+import GatewayCore
 import Spec
 
 /// One VM the pool manager tracks.

@@ -1,6 +1,6 @@
 import DialectKit
 import Foundation
-import GatewayCore
+public import GatewayCore
 import Spec
 
 /// Checks user names and passwords for the `/token` routes (vmpooler's "authentication store").
@@ -51,5 +51,19 @@ public struct StaticUserAuth: VMPoolerAuthProvider {
             users[parts[0]] = Entry(salt: parts[1], hash: parts[2].lowercased())
         }
         return users
+    }
+}
+
+/// Users from the gateway's user directory.
+public struct DirectoryAuth: VMPoolerAuthProvider {
+    let users: UserDirectory
+
+    /// Creates the provider.
+    public init(users: UserDirectory) { self.users = users }
+
+    public var isEnabled: Bool { !users.isEmpty }
+
+    public func authenticate(user: String, password: String) async -> Bool {
+        users.authenticate(user: user, password: password) != nil
     }
 }

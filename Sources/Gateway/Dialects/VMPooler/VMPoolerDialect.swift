@@ -31,7 +31,9 @@ public struct VMPoolerDialect: Dialect {
     public init(environment: DialectEnvironment, auth: (any VMPoolerAuthProvider)? = nil) throws {
         self.environment = environment
         self.settings = try VMPoolerSettings(options: environment.options)
-        self.auth = auth ?? StaticUserAuth(users: settings.users)
+        let directory = environment.access.users
+        self.auth =
+            auth ?? (directory.isEmpty ? StaticUserAuth(users: settings.users) : DirectoryAuth(users: directory))
         self.manager = PoolManager(fleet: environment.fleet, settings: settings, logger: environment.logger)
     }
 
@@ -44,6 +46,7 @@ public struct VMPoolerDialect: Dialect {
         let routes = RouteCollection(context: GatewayContext.self)
         routes.add(middleware: DialectMetricsMiddleware(dialect: Self.name))
         routes.add(middleware: DialectErrorMiddleware { VMPoolerError($0) })
+        routes.add(middleware: environment.requestGuard(Self.guardRules))
         for (base, version) in [("", Version.v1), ("/api/v1", .v1), ("/api/v3", .v3)] {
             addVMRoutes(to: routes, base: base, version: version)
             addVMDetailRoutes(to: routes, base: base)

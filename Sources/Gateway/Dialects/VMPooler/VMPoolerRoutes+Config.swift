@@ -25,7 +25,7 @@ extension VMPoolerDialect {
                 VMPoolerJSON.object(["ok": true, "pool_configuration": .array(pools), "config": .object(config)]))
         }
         routes.post("\(base)/config/poolsize") { request, context in
-            try await requireExperimental(request)
+            try await requireExperimental(request, context)
             let body = try await payload(request, context)
             var sizes: [String: Int] = [:]
             var invalid: [String] = []
@@ -45,7 +45,7 @@ extension VMPoolerDialect {
             return try JSONWire.response(["ok": true] as VMPoolerJSON, status: changed ? .created : .ok)
         }
         routes.delete("\(base)/config/poolsize/:pool") { request, context in
-            try await requireExperimental(request)
+            try await requireExperimental(request, context)
             let name = try context.parameters.require("pool")
             guard let pool = manager.pools.first(where: { $0.name == name }) else {
                 throw VMPoolerError.notFound("no pool '\(name)'")
@@ -58,7 +58,7 @@ extension VMPoolerDialect {
                 ]), status: changed ? .created : .ok)
         }
         routes.post("\(base)/config/pooltemplate") { request, context in
-            try await requireExperimental(request)
+            try await requireExperimental(request, context)
             let body = try await payload(request, context)
             var templates: [String: String] = [:]
             var invalid: [String] = []
@@ -79,7 +79,7 @@ extension VMPoolerDialect {
             return try JSONWire.response(["ok": true] as VMPoolerJSON, status: changed ? .created : .ok)
         }
         routes.delete("\(base)/config/pooltemplate/:pool") { request, context in
-            try await requireExperimental(request)
+            try await requireExperimental(request, context)
             let name = try context.parameters.require("pool")
             guard let pool = manager.pools.first(where: { $0.name == name }) else {
                 throw VMPoolerError.notFound("no pool '\(name)'")
@@ -91,7 +91,7 @@ extension VMPoolerDialect {
             return try JSONWire.response(VMPoolerJSON.object(body), status: changed ? .created : .ok)
         }
         routes.post("\(base)/poolreset") { request, context in
-            try await requireExperimental(request)
+            try await requireExperimental(request, context)
             let body = try await payload(request, context)
             let invalid = body.keys.filter { name in !manager.pools.contains { $0.name == name } }.sorted()
             guard invalid.isEmpty else {
@@ -103,13 +103,17 @@ extension VMPoolerDialect {
     }
 
     /// vmpooler's gate for pool-changing routes: 405 `{"ok": false}` while `experimentalFeatures`
-    /// is off; with it on, a valid token when auth is configured (401 otherwise).
-    private func requireExperimental(_ request: Request) async throws {
+    /// is off; with it on, a valid token when auth is configured (401 otherwise), of an
+    /// administrator when the gateway has a user directory (403 otherwise).
+    private func requireExperimental(_ request: Request, _ context: GatewayContext) async throws {
         guard settings.experimentalFeatures else {
             throw VMPoolerError(
                 .methodNotAllowed, "this route changes pools at run time; enable the 'experimentalFeatures' option")
         }
         _ = try await requireToken(request)
+        if let principal = context.identity, !principal.isAdmin {
+            throw SpecError.forbidden("only administrators change pools at run time")
+        }
     }
 
     private func payload(_ request: Request, _ context: GatewayContext) async throws -> [String: Any] {

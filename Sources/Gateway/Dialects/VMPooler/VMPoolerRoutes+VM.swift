@@ -128,6 +128,7 @@ extension VMPoolerDialect {
         let buffer = try await BodyLimit.collect(request, limit: BodyLimit.json)
         let data = Data(buffer: buffer)
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return nil }
+        try JSONWire.requireJSON(request)
         guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw VMPoolerError.badRequest("request body must be a JSON object")
         }
