@@ -44,7 +44,7 @@ struct LimitTests {
         config.idleTimeoutSeconds = 0.5
         try await LiveGateway.with(config) { live in
             for opening in ["", "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"] {
-                let fd = try Self.connect(port: live.port)
+                let fd = try LiveGateway.connect(port: live.port)
                 defer { close(fd) }
                 _ = opening.withCString { send(fd, $0, strlen($0), 0) }
                 let started = ContinuousClock.now
@@ -55,24 +55,6 @@ struct LimitTests {
                 #expect(waited < .seconds(3), "closed after \(waited)")
             }
         }
-    }
-
-    /// A TCP connection to 127.0.0.1:`port` with a 5 s receive timeout.
-    static func connect(port: Int) throws -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        return fd
     }
 
     @Test("IM filters go through the bounded matcher: a catastrophic pattern is answered, not run for minutes")
