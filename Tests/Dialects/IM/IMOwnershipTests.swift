@@ -3,6 +3,8 @@ import GatewayTestSupport
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import InMemoryLogging
+import Logging
 import Spec
 import Testing
 
@@ -84,5 +86,24 @@ struct IMOwnershipTests {
         #expect(IMAuth.plaintextUsers(users) == ["alice", "carol"])
         #expect(IMAuth.plaintextUsers(IMAuth.users("bob:sha256:s:h")).isEmpty)
         #expect(IMAuth.plaintextUsers(IMAuth.users(nil)).isEmpty)
+    }
+
+    @Test("plaintext passwords in the users option are logged as deprecated once at start-up, without the password")
+    func deprecationWarning() async throws {
+        let logs = InMemoryLogHandler()
+        let logger = Logger(label: "test") { _ in logs }
+        let users = "alice:topsecret,bob:sha256:salt:bede90386d450cea8b77b822f8887065e4e5abf132c2f9dccfcc7fbd4cba5e35"
+        let gateway = try await Gateway.build(configuration: IMTest.configuration(users: users), logger: logger)
+        await gateway.close()
+        let warnings = logs.entries.filter { $0.level == .warning && "\($0.message)".contains("plaintext passwords") }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.metadata["users"]?.description == "alice")
+        #expect(!logs.text.contains { $0.contains("topsecret") })
+
+        let quiet = InMemoryLogHandler()
+        let hashed = try await Gateway.build(
+            configuration: IMTest.configuration(users: "bob:sha256:s:h"), logger: Logger(label: "test") { _ in quiet })
+        await hashed.close()
+        #expect(!quiet.text.contains { $0.contains("plaintext passwords") })
     }
 }
