@@ -134,6 +134,19 @@ struct CometConsoleSessionTests {
         #expect(!current.isClosed)
     }
 
+    @Test("a session ending within the grace period does not block the next attach; a held one does")
+    func grace() async throws {
+        let sessions = CometConsoleSessions()
+        let held = try await sessions.claim("local:vm1", force: false)
+        #expect(await sessions.inUse("local:vm1", grace: .milliseconds(100)))
+        let ending = Task {
+            try await Task.sleep(for: .milliseconds(100))
+            await sessions.release(held)
+        }
+        #expect(!(await sessions.inUse("local:vm1", grace: .seconds(5))))
+        try await ending.value
+    }
+
     @Test("force is asked with force=1, true or yes")
     func forceQuery() {
         #expect(CometDialect.forces(query: "1"))

@@ -20,6 +20,19 @@ actor CometConsoleSessions {
     /// Whether `machine`'s console is held by a session of this gateway.
     func inUse(_ machine: String) -> Bool { sessions[machine] != nil }
 
+    /// Whether `machine`'s console is still held after waiting up to `grace` for its session to end
+    /// (a client that just closed its socket, whose bridge is still winding down, does not block a
+    /// reconnect).
+    nonisolated func inUse(_ machine: String, grace: Duration) async -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + grace
+        while await inUse(machine) {
+            guard clock.now < deadline else { return true }
+            try? await Task.sleep(for: .milliseconds(25))
+        }
+        return false
+    }
+
     /// The decision for an attach: allowed when the console is free or the caller forces.
     static func allows(inUse: Bool, force: Bool) -> Bool { !inUse || force }
 

@@ -83,7 +83,9 @@ extension CometDialect {
     func admitConsole(_ request: Request, _ parameters: Parameters) async throws -> Machine {
         try checkOrigin(request)
         let machine = try await consoleMachine(parameters)
-        guard CometConsoleSessions.allows(inUse: await consoles.inUse(machine.id), force: Self.forces(request))
+        let force = Self.forces(request)
+        let inUse = force ? await consoles.inUse(machine.id) : await consoles.inUse(machine.id, grace: .seconds(1))
+        guard CometConsoleSessions.allows(inUse: inUse, force: force)
         else {
             throw SpecError.conflict(
                 "the console of VM '\(machine.name)' is in use by another session; attach with ?force=1 to take it over"
