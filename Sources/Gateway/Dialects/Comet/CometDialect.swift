@@ -14,6 +14,8 @@ public struct CometDialect: Dialect {
     public static let defaultPrefix = "/comet"
 
     let environment: DialectEnvironment
+    /// Serial-console sessions held through this dialect (one per VM unless forced).
+    let consoles = CometConsoleSessions()
 
     /// Creates the dialect.
     public init(environment: DialectEnvironment) { self.environment = environment }

@@ -40,6 +40,18 @@ extension CometDialect {
             }
             return try JSONWire.response(links, status: .temporaryRedirect, headers: [.location: location])
         }
+        // A plain GET of the WebSocket path (no upgrade): why an attach would be refused, in Comet's
+        // format (the upgrade channel itself can only answer a refused upgrade with an empty 400),
+        // or 426 when it would be admitted.
+        routes.get(RouterPath(Self.serialConsolePath)) { request, context -> Response in
+            _ = try await admitConsole(request, context.parameters)
+            var error = CometError(
+                status: HTTPResponse.Status(code: 426, reasonPhrase: "Upgrade Required"),
+                SpecError.invalid("the serial console is a WebSocket: upgrade the request"),
+                failures: [])
+            error.failures = nil
+            throw error
+        }
     }
 
     /// The serial WebSocket link (when the backend offers consoles and the VM has one) and the

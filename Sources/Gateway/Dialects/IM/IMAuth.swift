@@ -7,6 +7,8 @@ import Spec
 struct IMCaller: Sendable, Hashable {
     /// The InfrastructureManager entry's username: infrastructures are scoped to it.
     var user: String
+    /// The entry's password: infrastructures are bound to it too (only its salted hash is stored).
+    var password: String
     /// Backend named by a `type = vmgate` cloud entry (`backend = …`).
     var backend: String?
     /// Group named by a `type = vmgate` cloud entry (`group = …`).
@@ -93,7 +95,7 @@ enum IMAuth {
             }
         }
         let cloud = all.first { ($0["type"] ?? "").lowercased() == "vmgate" }
-        return IMCaller(user: user, backend: cloud?["backend"], group: cloud?["group"])
+        return IMCaller(user: user, password: password, backend: cloud?["backend"], group: cloud?["group"])
     }
 
     /// Parses the `users` option: `user1:pass1,user2:sha256:salt:hexdigest`.
@@ -105,6 +107,17 @@ enum IMAuth {
             if !name.isEmpty { users[name] = String(pair[pair.index(after: colon)...]) }
         }
         return users
+    }
+
+    /// The users of a parsed `users` option whose password is configured in plaintext (deprecated), sorted.
+    static func plaintextUsers(_ users: [String: String]) -> [String] {
+        users.filter { !isDigest($0.value) }.keys.sorted()
+    }
+
+    /// Whether a configured secret is the `sha256:<salt>:<hex>` form.
+    static func isDigest(_ configured: String) -> Bool {
+        let parts = configured.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        return parts.count == 3 && parts[0] == "sha256"
     }
 
     /// A configured secret is a plain password or `sha256:<salt>:<hex of sha256(salt + password)>`.

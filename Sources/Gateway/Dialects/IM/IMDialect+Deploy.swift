@@ -144,35 +144,6 @@ extension IMDialect {
         }.max()
     }
 
-    /// Maps an image URL to a vmgate template: the last path component names a template
-    /// (`vmgate://host/demo`, `one://host/demo`), or the last two name `pool/volume`, for which a
-    /// template `img-<pool>-<volume>` is registered on first use.
-    func template(forImage url: String) async throws -> String {
-        var path = Substring(url)
-        if let scheme = url.range(of: "://") { path = url[scheme.upperBound...] }
-        let parts = path.split(separator: "/").map(String.init)
-        guard let last = parts.last, !last.isEmpty else {
-            throw IMFailure(400, "disk.0.image.url '\(url)' names no image")
-        }
-        if (try? await fleet.store.template(named: last)) != nil { return last }
-        if parts.count >= (url.contains("://") ? 3 : 2) {
-            let pool = parts[parts.count - 2]
-            if (try? await fleet.volume(last, inPool: pool)) != nil {
-                let name = Self.imageTemplate(pool: pool, volume: last)
-                try NameRules.validate(name, what: "image template name")
-                if try await fleet.store.template(named: name) == nil {
-                    try await fleet.store.saveTemplate(
-                        Template(name: name, disks: [TemplateDisk(index: 0, pool: pool, volume: last)]))
-                }
-                return name
-            }
-        }
-        throw IMFailure(400, "disk.0.image.url '\(url)': no vmgate template named '\(last)' and no such pool/volume")
-    }
-
-    /// The template IM creates to deploy from volume `volume` of `pool`.
-    static func imageTemplate(pool: String, volume: String) -> String { "img-\(pool)-\(volume)" }
-
     /// Deletes a VM's machine and its seed volume.
     func undeploy(_ vm: IMVM) async throws {
         if let machine = vm.machine {

@@ -6,10 +6,11 @@ public import Hummingbird
 import Spec
 
 /// The Infrastructure Manager (IM) REST API at `/im` by default: infrastructures described
-/// in RADL, each a run-time fleet group of machines.
+/// in RADL, each a run-time fleet group of machines. As in IM, an infrastructure belongs to the user name
+/// and password that created it (a salted hash of the password is kept with it, see ``IMCredential``).
 ///
-/// Options: `users` (`user1:pass1,user2:sha256:<salt>:<hex sha256(salt+password)>`; when unset any username/password pair is
-/// accepted and infrastructures are scoped per username), `group` (group whose template and
+/// Options: `users` (`user1:pass1,user2:sha256:<salt>:<hex sha256(salt+password)>`; plaintext passwords are
+/// deprecated and logged at start-up; when unset any username/password pair is accepted), `group` (group whose template and
 /// backends new infrastructures start from; the fleet's default group otherwise), `version`
 /// (reported by `GET /version`).
 public struct IMDialect: Dialect {
@@ -23,6 +24,13 @@ public struct IMDialect: Dialect {
     public init(environment: DialectEnvironment) {
         self.environment = environment
         self.users = IMAuth.users(environment.options["users"])
+        let plaintext = IMAuth.plaintextUsers(users)
+        if !plaintext.isEmpty {
+            // Read once here, when the dialect is mounted at start-up: warn once, naming users, never passwords.
+            environment.logger.warning(
+                "IM option 'users' holds plaintext passwords; this is deprecated: use sha256:<salt>:<hex> entries (the option will give way to the gateway-wide user directory)",
+                metadata: ["users": "\(plaintext.joined(separator: ","))"])
+        }
         self.repository = IMRepository(store: environment.fleet.store)
     }
 
@@ -47,15 +55,16 @@ public struct IMDialect: Dialect {
         try IMAuth.authenticate(request.headers[HTTPField.Name("Authorization")!], users: users)
     }
 
-    /// The infrastructure `id` if `caller` owns it: 404 when it does not exist, 403 when it is someone else's.
+    /// The infrastructure `id` if `caller` owns it: 404 when it does not exist, 403 (IM's answer to its
+    /// `UnauthorizedUserException`) when it is someone else's or the password is not the creator's.
     func owned(_ id: String, by caller: IMCaller) async throws -> IMInfrastructure {
         guard let infrastructure = try await repository.get(id) else {
             throw IMFailure(404, "Invalid infrastructure ID or access not granted: \(id)")
         }
-        guard infrastructure.owner == caller.user else {
+        guard infrastructure.admits(caller) else {
             throw IMFailure(403, "Access to this infrastructure not granted.")
         }
-        return infrastructure
+        return try await repository.bind(infrastructure, to: caller)
     }
 
     /// `http://<Host>/<prefix>`: IM answers absolute URIs, which its clients take apart.

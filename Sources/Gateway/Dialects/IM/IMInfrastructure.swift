@@ -7,6 +7,9 @@ struct IMInfrastructure: Codable, Sendable {
     var id: String
     /// Username of the InfrastructureManager auth entry that created it.
     var owner: String
+    /// The password of that entry, salted and hashed. Nil in records written before passwords were
+    /// bound: the first authenticated access by `owner` binds its password (trust on first use).
+    var credential: IMCredential?
     /// The accumulated RADL (creation plus added resources and reconfigurations).
     var document: RADLDocument
     /// The run-time fleet group holding its machines.
@@ -26,6 +29,13 @@ struct IMInfrastructure: Codable, Sendable {
 
     /// The VM with IM id `id`.
     func vm(_ id: Int) -> IMVM? { vms.first { $0.id == id } }
+
+    /// Whether `caller` may use it: same user name and, once bound, the same password (IM's
+    /// `is_authorized`). A record with no credential yet is usable by name (see ``credential``).
+    func admits(_ caller: IMCaller) -> Bool {
+        guard owner == caller.user else { return false }
+        return credential?.matches(caller.password) ?? true
+    }
 }
 
 /// One VM of an infrastructure.
@@ -79,9 +89,28 @@ actor IMRepository {
         return result
     }
 
-    /// Infrastructures of `owner`, oldest first.
-    func list(owner: String) async throws -> [IMInfrastructure] {
-        try await loaded().values.filter { $0.owner == owner }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    /// Infrastructures `caller` may use, oldest first; records not yet bound to a password are bound
+    /// to the caller's.
+    func list(for caller: IMCaller) async throws -> [IMInfrastructure] {
+        var result: [IMInfrastructure] = []
+        for infrastructure in try await loaded().values where infrastructure.admits(caller) {
+            result.append(try await bind(infrastructure, to: caller))
+        }
+        return result.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    /// Binds a record written before passwords were bound to `caller`'s password (no-op once bound).
+    func bind(_ infrastructure: IMInfrastructure, to caller: IMCaller) async throws -> IMInfrastructure {
+        guard infrastructure.credential == nil else { return infrastructure }
+        var bound = infrastructure
+        bound.credential = IMCredential(password: caller.password)
+        try await save(bound)
+        return bound
+    }
+
+    /// The seed volumes (`pool/volume`) of all infrastructures' VMs.
+    func seeds() async throws -> Set<String> {
+        Set(try await loaded().values.flatMap { $0.vms.compactMap(\.seed) })
     }
 
     /// One infrastructure, whoever owns it.

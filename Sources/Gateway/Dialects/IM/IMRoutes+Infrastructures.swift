@@ -9,7 +9,7 @@ extension IMDialect {
     func addInfrastructureRoutes(to routes: RouteCollection<GatewayContext>) {
         routes.get("/infrastructures") { request, _ in
             let caller = try caller(request)
-            var infrastructures = try await repository.list(owner: caller.user)
+            var infrastructures = try await repository.list(for: caller)
             if let filter = request.uri.queryParameters["filter"].map(String.init), !filter.isEmpty {
                 // IM filters the list with a regular expression over each infrastructure's RADL; PCRE2
                 // with a bound on backtracking, so a catastrophic pattern is refused, not run for minutes.
@@ -95,7 +95,8 @@ extension IMDialect {
                 lifetimeHours: base.lifetimeHours, placement: base.placement,
                 options: ["im.infrastructure": id, "im.owner": caller.user]))
         let infrastructure = IMInfrastructure(
-            id: id, owner: caller.user, document: RADLDocument(), group: groupName, backend: caller.backend)
+            id: id, owner: caller.user, credential: IMCredential(password: caller.password), document: RADLDocument(),
+            group: groupName, backend: caller.backend)
         do {
             try await repository.save(infrastructure)
             _ = try await addResources(document, to: infrastructure, contextualize: true)

@@ -1,0 +1,69 @@
+import Spec
+
+/// The serial-console sessions the gateway holds, one per machine: a second attach is refused
+/// (409) unless it asks for `force`, which ends the current session first.
+actor CometConsoleSessions {
+    /// A granted attach: give it back with ``release(_:)``.
+    struct Claim: Sendable, Hashable {
+        let machine: String
+        let serial: UInt64
+    }
+
+    private struct Session {
+        var serial: UInt64
+        var console: (any ConsoleStream)?
+    }
+
+    private var sessions: [String: Session] = [:]
+    private var nextSerial: UInt64 = 0
+
+    /// Whether `machine`'s console is held by a session of this gateway.
+    func inUse(_ machine: String) -> Bool { sessions[machine] != nil }
+
+    /// Whether `machine`'s console is still held after waiting up to `grace` for its session to end
+    /// (a client that just closed its socket, whose bridge is still winding down, does not block a
+    /// reconnect).
+    nonisolated func inUse(_ machine: String, grace: Duration) async -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + grace
+        while await inUse(machine) {
+            guard clock.now < deadline else { return true }
+            try? await Task.sleep(for: .milliseconds(25))
+        }
+        return false
+    }
+
+    /// The decision for an attach: allowed when the console is free or the caller forces.
+    static func allows(inUse: Bool, force: Bool) -> Bool { !inUse || force }
+
+    /// Claims `machine`'s console: `conflict` when it is in use and `force` is false; with `force`
+    /// the current session's console is closed (its bridge then ends) and the claim replaces it.
+    func claim(_ machine: String, force: Bool) async throws -> Claim {
+        let current = sessions[machine]
+        guard Self.allows(inUse: current != nil, force: force) else {
+            throw SpecError.conflict(
+                "the console of '\(machine)' is in use by another session; attach with ?force=1 to take it over")
+        }
+        nextSerial += 1
+        let claim = Claim(machine: machine, serial: nextSerial)
+        sessions[machine] = Session(serial: claim.serial, console: nil)
+        if let console = current?.console { await console.close() }
+        return claim
+    }
+
+    /// Attaches the opened console to `claim`; false (and the console is closed) when a forced
+    /// attach took the session over meanwhile.
+    func attach(_ console: any ConsoleStream, to claim: Claim) async -> Bool {
+        guard sessions[claim.machine]?.serial == claim.serial else {
+            await console.close()
+            return false
+        }
+        sessions[claim.machine]?.console = console
+        return true
+    }
+
+    /// Ends `claim` (no-op when a forced attach already replaced it).
+    func release(_ claim: Claim) {
+        if sessions[claim.machine]?.serial == claim.serial { sessions[claim.machine] = nil }
+    }
+}
