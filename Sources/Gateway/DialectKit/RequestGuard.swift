@@ -127,6 +127,20 @@ public struct RequestGuard: AuthenticatorMiddleware {
         return try await Self.principal(of: credential, policy: policy, fleet: fleet)
     }
 
+    /// The checks of ``handle(_:context:next:)`` for a request the router's middleware does not
+    /// see (a WebSocket upgrade): the `Host`, then the credential; the principal it proves (nil
+    /// without one when credentials are optional). The caller checks `Origin` and runs the rest
+    /// as ``AccessControl/principal``.
+    public func admit(upgrade request: Request) async throws -> Principal? {
+        try checkHost(request)
+        var principal: Principal?
+        if !policy.users.isEmpty, let credential = rules.credential(request) {
+            principal = try await Self.principal(of: credential, policy: policy, fleet: fleet)
+        }
+        if principal == nil, policy.mode == .required { throw Self.unauthorized("authentication required") }
+        return principal
+    }
+
     /// The principal a credential proves; 401 when it proves none.
     public static func principal(of credential: Credential, policy: AccessPolicy, fleet: Fleet) async throws
         -> Principal

@@ -79,9 +79,15 @@ extension GatewayConfiguration {
             logger.warning(
                 "the '\(mount.name)' dialect's 'users' option is deprecated: move its users to the top-level 'users' list (vmgate user add)"
             )
-            for legacy in try Self.legacyUsers(option, dialect: mount.name) where names.insert(legacy.name).inserted {
-                entries.append(legacy)
+            let legacy = try Self.legacyUsers(option, dialect: mount.name)
+            let plaintext = legacy.filter { if case .plaintext = $0.secret { true } else { false } }.map(\.name)
+            if !plaintext.isEmpty {
+                // Names only, never the passwords.
+                logger.warning(
+                    "the '\(mount.name)' dialect's 'users' option holds plaintext passwords: replace them with hashes (vmgate user add)",
+                    metadata: ["users": "\(plaintext.sorted().joined(separator: ","))"])
             }
+            for entry in legacy where names.insert(entry.name).inserted { entries.append(entry) }
         }
         return UserDirectory(users: entries, groupQuotas: groupQuotas)
     }

@@ -105,10 +105,10 @@ struct IMInfrastructureTests {
         try await TestGateway.run(IMTest.configuration()) { client, _ in
             let id = try await client.createInfrastructure()
             #expect(try await client.im(.get, "/infrastructures", auth: IMTest.bobAuth).text.isEmpty)
-            #expect(try await client.im(.get, "/infrastructures/\(id)", auth: IMTest.bobAuth).status == .forbidden)
-            #expect(try await client.im(.delete, "/infrastructures/\(id)", auth: IMTest.bobAuth).status == .forbidden)
+            #expect(try await client.im(.get, "/infrastructures/\(id)", auth: IMTest.bobAuth).status == .notFound)
+            #expect(try await client.im(.delete, "/infrastructures/\(id)", auth: IMTest.bobAuth).status == .notFound)
             #expect(
-                try await client.im(.get, "/infrastructures/\(id)/vms/0", auth: IMTest.bobAuth).status == .forbidden)
+                try await client.im(.get, "/infrastructures/\(id)/vms/0", auth: IMTest.bobAuth).status == .notFound)
             #expect(try await client.im(.get, "/infrastructures/nope").status == .notFound)
         }
     }

@@ -16,16 +16,16 @@ struct IMOwnershipTests {
     static let guess = "id = im; type = InfrastructureManager; username = alice; password = guess"
     static let tiny = "system s (cpu.count >= 1 and memory.size >= 128m)\ndeploy s 1"
 
-    @Test("with no users option, the same user with another password is refused as IM refuses (403)")
+    @Test("with no users option, the same user with another password is refused as an unknown infrastructure (404)")
     func otherPassword() async throws {
         try await TestGateway.run(IMTest.configuration()) { client, gateway in
             let id = try await client.createInfrastructure(Self.tiny)
             let get = try await client.im(.get, "/infrastructures/\(id)", accept: "application/json", auth: Self.guess)
-            #expect(get.status == .forbidden)
-            #expect(get.object["code"] as? Int == 403)
-            #expect(try await client.im(.get, "/infrastructures/\(id)/radl", auth: Self.guess).status == .forbidden)
-            #expect(try await client.im(.get, "/infrastructures/\(id)/vms/0", auth: Self.guess).status == .forbidden)
-            #expect(try await client.im(.delete, "/infrastructures/\(id)", auth: Self.guess).status == .forbidden)
+            #expect(get.status == .notFound)
+            #expect(get.object["code"] as? Int == 404)
+            #expect(try await client.im(.get, "/infrastructures/\(id)/radl", auth: Self.guess).status == .notFound)
+            #expect(try await client.im(.get, "/infrastructures/\(id)/vms/0", auth: Self.guess).status == .notFound)
+            #expect(try await client.im(.delete, "/infrastructures/\(id)", auth: Self.guess).status == .notFound)
             #expect(try await client.im(.get, "/infrastructures", auth: Self.guess).text.isEmpty)
             // The creator still has it, and its machine survived the refused destroy.
             #expect(try await client.im(.get, "/infrastructures").text.hasSuffix(id))
@@ -33,7 +33,7 @@ struct IMOwnershipTests {
             #expect(await gateway.fleet.machines(group: "im-\(id)").machines.count == 1)
             // Alice under another password starts her own infrastructures, which the first password cannot see.
             let other = try await client.createInfrastructure(Self.tiny, auth: Self.guess)
-            #expect(try await client.im(.get, "/infrastructures/\(other)").status == .forbidden)
+            #expect(try await client.im(.get, "/infrastructures/\(other)").status == .notFound)
             #expect(try await client.im(.get, "/infrastructures", auth: Self.guess).text.hasSuffix(other))
             #expect(try await client.im(.delete, "/infrastructures/\(id)").status == .ok)
         }
@@ -69,9 +69,9 @@ struct IMOwnershipTests {
             try await gateway.fleet.store.setValue(
                 try JSONEncoder().encode(legacy), namespace: IMRepository.namespace, key: legacy.id)
             let bob = try await client.im(.get, "/infrastructures/legacy-1", auth: IMTest.bobAuth)
-            #expect(bob.status == .forbidden, "another user never binds it")
+            #expect(bob.status == .notFound, "another user never binds it")
             #expect(try await client.im(.get, "/infrastructures/legacy-1").status == .ok)
-            #expect(try await client.im(.get, "/infrastructures/legacy-1", auth: Self.guess).status == .forbidden)
+            #expect(try await client.im(.get, "/infrastructures/legacy-1", auth: Self.guess).status == .notFound)
             #expect(try await client.im(.get, "/infrastructures/legacy-1").status == .ok)
             let data = try #require(
                 try await gateway.fleet.store.values(namespace: IMRepository.namespace)["legacy-1"])

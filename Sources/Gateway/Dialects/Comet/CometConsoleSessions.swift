@@ -12,6 +12,8 @@ actor CometConsoleSessions {
     private struct Session {
         var serial: UInt64
         var console: (any ConsoleStream)?
+        /// The user holding the console (nil: the gateway itself, with `auth: none`).
+        var holder: String?
     }
 
     private var sessions: [String: Session] = [:]
@@ -33,20 +35,28 @@ actor CometConsoleSessions {
         return false
     }
 
-    /// The decision for an attach: allowed when the console is free or the caller forces.
-    static func allows(inUse: Bool, force: Bool) -> Bool { !inUse || force }
+    /// The decision for an attach: allowed when the console is free, or when the caller forces
+    /// and may take it over (see ``mayTakeOver(_:from:)``).
+    static func allows(inUse: Bool, force: Bool, mayTakeOver: Bool = true) -> Bool { !inUse || force && mayTakeOver }
+
+    /// Whether `principal` may force `machine`'s console away from its current session: the
+    /// same user, an admin, or anyone when nobody authenticates (`auth: none`).
+    func mayTakeOver(_ machine: String, by principal: Principal?) -> Bool {
+        guard let principal, let session = sessions[machine] else { return true }
+        return principal.isAdmin || session.holder == principal.user
+    }
 
     /// Claims `machine`'s console: `conflict` when it is in use and `force` is false; with `force`
     /// the current session's console is closed (its bridge then ends) and the claim replaces it.
-    func claim(_ machine: String, force: Bool) async throws -> Claim {
+    func claim(_ machine: String, force: Bool, by principal: Principal? = nil) async throws -> Claim {
         let current = sessions[machine]
-        guard Self.allows(inUse: current != nil, force: force) else {
+        guard Self.allows(inUse: current != nil, force: force, mayTakeOver: mayTakeOver(machine, by: principal)) else {
             throw SpecError.conflict(
                 "the console of '\(machine)' is in use by another session; attach with ?force=1 to take it over")
         }
         nextSerial += 1
         let claim = Claim(machine: machine, serial: nextSerial)
-        sessions[machine] = Session(serial: claim.serial, console: nil)
+        sessions[machine] = Session(serial: claim.serial, console: nil, holder: principal?.user)
         if let console = current?.console { await console.close() }
         return claim
     }

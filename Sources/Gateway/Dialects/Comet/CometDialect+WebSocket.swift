@@ -20,7 +20,10 @@ extension CometDialect {
             RouterPath(environment.prefix + Self.serialConsolePath),
             shouldUpgrade: { request, context in
                 do {
-                    _ = try await admitConsole(request, context.parameters)
+                    let principal = try await environment.requestGuard().admit(upgrade: request)
+                    _ = try await AccessControl.$principal.withValue(principal) {
+                        try await admitConsole(request, context.parameters, as: principal)
+                    }
                     return .upgrade([:])
                 } catch {
                     let converted = error as? CometError ?? CometError(error)
@@ -31,9 +34,12 @@ extension CometDialect {
                 }
             },
             onUpgrade: { inbound, outbound, context in
-                let machine = try await consoleMachine(context.requestContext.parameters)
+                let principal = try await environment.requestGuard().admit(upgrade: context.request)
+                let machine = try await AccessControl.$principal.withValue(principal) {
+                    try await consoleMachine(context.requestContext.parameters)
+                }
                 // Claimed again here: two attaches may both have passed the check before upgrading.
-                let claim = try await consoles.claim(machine.id, force: Self.forces(context.request))
+                let claim = try await consoles.claim(machine.id, force: Self.forces(context.request), by: principal)
                 do {
                     let console = try await fleet.openConsole(machine.id)
                     if await consoles.attach(console, to: claim) {
@@ -67,7 +73,9 @@ extension CometDialect {
     /// 403 in Comet's format when the request's `Origin` is neither its host nor allow-listed.
     private func checkOrigin(_ request: Request) throws {
         let origin = request.headers[.origin]
-        let allowed = CometConsoleOrigin.allowList(environment.options["allowedOrigins"])
+        let allowed =
+            CometConsoleOrigin.allowList(environment.options["allowedOrigins"])
+            + environment.access.allowedOrigins.sorted()
         guard CometConsoleOrigin.permits(origin: origin, host: request.head.authority, allowed: allowed) else {
             var error = CometError(
                 status: .forbidden,
@@ -80,16 +88,18 @@ extension CometDialect {
     /// The checks of a console attach, in order: `Origin` (403), the VM (404, 409 when not running,
     /// 501 without serial consoles), the console not in use unless forced (409). Run before the
     /// upgrade, and by the plain HTTP route of the same path, which answers them in Comet's format.
-    func admitConsole(_ request: Request, _ parameters: Parameters) async throws -> Machine {
+    func admitConsole(_ request: Request, _ parameters: Parameters, as principal: Principal?) async throws -> Machine {
         try checkOrigin(request)
         let machine = try await consoleMachine(parameters)
         let force = Self.forces(request)
         let inUse = force ? await consoles.inUse(machine.id) : await consoles.inUse(machine.id, grace: .seconds(1))
-        guard CometConsoleSessions.allows(inUse: inUse, force: force)
+        let mayTakeOver = await consoles.mayTakeOver(machine.id, by: principal)
+        guard CometConsoleSessions.allows(inUse: inUse, force: force, mayTakeOver: mayTakeOver)
         else {
             throw SpecError.conflict(
-                "the console of VM '\(machine.name)' is in use by another session; attach with ?force=1 to take it over"
-            )
+                mayTakeOver
+                    ? "the console of VM '\(machine.name)' is in use by another session; attach with ?force=1 to take it over"
+                    : "the console of VM '\(machine.name)' is in use by another user's session")
         }
         return machine
     }

@@ -44,7 +44,7 @@ extension CometDialect {
         // format (the upgrade channel itself can only answer a refused upgrade with an empty 400),
         // or 426 when it would be admitted.
         routes.get(RouterPath(Self.serialConsolePath)) { request, context -> Response in
-            _ = try await admitConsole(request, context.parameters)
+            _ = try await admitConsole(request, context.parameters, as: context.identity)
             var error = CometError(
                 status: HTTPResponse.Status(code: 426, reasonPhrase: "Upgrade Required"),
                 SpecError.invalid("the serial console is a WebSocket: upgrade the request"),

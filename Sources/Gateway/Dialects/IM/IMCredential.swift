@@ -1,5 +1,6 @@
 import DialectKit
 import Foundation
+import GatewayCore
 
 /// The password an infrastructure is bound to, as IM binds each infrastructure to the user name
 /// and password of the InfrastructureManager entry that created it (`InfrastructureInfo.is_authorized`).

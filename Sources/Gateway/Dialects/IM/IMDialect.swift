@@ -23,7 +23,9 @@ public struct IMDialect: Dialect {
     /// Creates the dialect.
     public init(environment: DialectEnvironment) {
         self.environment = environment
-        self.users = IMAuth.users(environment.options["users"])
+        // With the gateway's user directory the request guard has checked the password already
+        // (the old option's users are in the directory); without one, this option (or nothing) decides.
+        self.users = environment.access.users.isEmpty ? IMAuth.users(environment.options["users"]) : [:]
         let plaintext = IMAuth.plaintextUsers(users)
         if !plaintext.isEmpty {
             // Read once here, when the dialect is mounted at start-up: warn once, naming users, never passwords.
@@ -41,6 +43,7 @@ public struct IMDialect: Dialect {
         let routes = RouteCollection(context: GatewayContext.self)
         routes.add(middleware: DialectMetricsMiddleware(dialect: Self.name))
         routes.add(middleware: DialectErrorMiddleware { IMFailure($0) })
+        routes.add(middleware: environment.requestGuard(Self.guardRules))
         routes.get("/version") { request, _ in
             try IMWire.respond(request, .text(version), field: "version")
         }
@@ -55,14 +58,12 @@ public struct IMDialect: Dialect {
         try IMAuth.authenticate(request.headers[HTTPField.Name("Authorization")!], users: users)
     }
 
-    /// The infrastructure `id` if `caller` owns it: 404 when it does not exist, 403 (IM's answer to its
-    /// `UnauthorizedUserException`) when it is someone else's or the password is not the creator's.
+    /// The infrastructure `id` if `caller` owns it: 404 with IM's "Invalid infrastructure ID or
+    /// access not granted" both when it does not exist and when it is someone else's or the
+    /// password is not the creator's, so another user learns nothing about it.
     func owned(_ id: String, by caller: IMCaller) async throws -> IMInfrastructure {
-        guard let infrastructure = try await repository.get(id) else {
+        guard let infrastructure = try await repository.get(id), infrastructure.admits(caller) else {
             throw IMFailure(404, "Invalid infrastructure ID or access not granted: \(id)")
-        }
-        guard infrastructure.admits(caller) else {
-            throw IMFailure(403, "Access to this infrastructure not granted.")
         }
         return try await repository.bind(infrastructure, to: caller)
     }
