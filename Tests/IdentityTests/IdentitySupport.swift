@@ -74,12 +74,14 @@ extension TestClientProtocol {
     /// Sends a request as `user` (nil: no credential) with optional JSON and extra headers.
     @discardableResult
     func call(
-        _ method: HTTPRequest.Method, _ uri: String, as user: String?, json: String? = nil, headers: HTTPFields = [:]
+        _ method: HTTPRequest.Method, _ uri: String, as user: String?, json: String? = nil, headers: HTTPFields = [:],
+        body: String? = nil
     ) async throws -> (status: HTTPResponse.Status, body: [String: Any], text: String, headers: HTTPFields) {
         var all = user.map(Identity.basic) ?? [:]
         if json != nil { all[.contentType] = "application/json" }
         for field in headers { all[field.name] = field.value }
-        return try await execute(uri: uri, method: method, headers: all, body: json.map { ByteBuffer(string: $0) }) {
+        let payload = (json ?? body).map { ByteBuffer(string: $0) }
+        return try await execute(uri: uri, method: method, headers: all, body: payload) {
             response in
             let text = String(buffer: response.body)
             let body = (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]

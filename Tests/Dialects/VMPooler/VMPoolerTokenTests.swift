@@ -82,7 +82,17 @@ struct VMPoolerTokenTests {
             #expect(try await client.pooler(.delete, "/vmpooler/vm/\(host)").status == .unauthorized)
             #expect(try await client.pooler(.delete, "/vmpooler/vm/\(host)", token: token).status == .ok)
 
-            // Without a token a checkout still works, with the default lifetime.
+            // With users the gateway's auth is required: a checkout without a token is refused.
+            let (refused, _) = try await client.pooler(.post, "/vmpooler/vm/centos-6-x86_64")
+            #expect(refused == .unauthorized)
+        }
+    }
+
+    @Test("with auth: none, a checkout without a token works as in vmpooler, with the default lifetime")
+    func anonymousCheckoutWithoutRequiredAuth() async throws {
+        var config = Self.auth
+        config.auth = "none"
+        try await Pooler.run(config) { client, _ in
             let anonymous = try await client.checkoutOne("centos-6-x86_64")
             #expect(try await client.vmInfo(anonymous)["lifetime"] as? Int == 24)
         }
