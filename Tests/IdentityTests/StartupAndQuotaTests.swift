@@ -1,5 +1,6 @@
 import Foundation
 import GatewayTestSupport
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -52,7 +53,12 @@ struct StartupAndQuotaTests {
 
     @Test("a quota of 2 machines: one through Kimchi, one through Comet, the third refused")
     func quotaAcrossDialects() async throws {
-        try await TestGateway.run(Identity.configuration(aliceQuota: Quota(machines: 2))) { client, _ in
+        let dialects = """
+            dialects: [{name: native}, {name: kimchi, options: {group: default}}, {name: comet},
+              {name: im, options: {group: default}}]
+            """
+        try await TestGateway.run(Identity.configuration(aliceQuota: Quota(machines: 2), dialects: dialects)) {
+            client, _ in
             let kimchi = try await client.call(
                 .post, "/kimchi/vms", as: "alice", json: #"{"name":"q1","template":"/templates/demo"}"#)
             #expect(kimchi.status.code < 300, "\(kimchi.text)")
@@ -61,9 +67,23 @@ struct StartupAndQuotaTests {
             #expect(cluster.status == .created, "\(cluster.text)")
             let comet = try await client.call(.post, "/comet/cluster/qc/vms", as: "alice", json: #"{"name":"q2"}"#)
             #expect(comet.status.code < 300, "\(comet.text)")
-            let third = try await client.call(.post, "/api/v1/machines", as: "alice", json: #"{"name":"q3"}"#)
+            let third = try await client.call(
+                .post, "/im/infrastructures", as: nil,
+                headers: AuthorizationMatrixTests.credential("alice", dialect: "im", tokens: [:]) + [
+                    HTTPField(name: .contentType, value: "text/plain"),
+                    HTTPField(name: .accept, value: "application/json"),
+                ], body: AuthorizationMatrixTests.radl)
             #expect(third.status == .forbidden, "\(third.text)")
-            #expect((third.body["error"] as? [String: Any])?["message"] as? String ?? "" != "")
+            #expect(ErrorFormat.im.matches(Data(third.text.utf8), status: 403), "IM's format: \(third.text)")
+            #expect(third.text.contains("quota"), "\(third.text)")
+            let left = try await client.call(
+                .get, "/im/infrastructures", as: nil,
+                headers: AuthorizationMatrixTests.credential("alice", dialect: "im", tokens: [:]))
+            #expect(
+                left.status == .ok && !left.text.contains("/infrastructures/"), "nothing half-created: \(left.text)")
+            let native = try await client.call(.post, "/api/v1/machines", as: "alice", json: #"{"name":"q3"}"#)
+            #expect(native.status == .forbidden, "\(native.text)")
+            #expect((native.body["error"] as? [String: Any])?["message"] as? String ?? "" != "")
             let me = try await client.call(.get, "/api/v1/users/me", as: "alice")
             #expect((me.body["usage"] as? [String: Any])?["machines"] as? Int == 2)
             #expect((me.body["quota"] as? [String: Any])?["machines"] as? Int == 2)
