@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Drives vmgate's IM dialect with the real IM-client from PyPI (installed into a venv):
 # create, list, getstate, getradl, getinfo, stop, start, destroy, against the libvirt
-# test driver. Needs .build/debug/vmgate. Prints "im-client: N passed, M failed".
+# test driver, as a user of the gateway's user directory. Needs .build/debug/vmgate. Prints "im-client: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 VMGATE=${VMGATE:-.build/debug/vmgate}
@@ -20,6 +20,8 @@ trap cleanup EXIT
 if [ ! -x "$VENV/bin/im_client" ]; then
     python3 -m venv "$VENV" && "$VENV/bin/pip" install -q IM-client || { echo "im-client: cannot install IM-client"; exit 1; }
 fi
+# alice is a user of the gateway's user directory (the entry `vmgate user add` prints).
+ENTRY=$(printf 'secret\n' | "$VMGATE" user add alice)
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 FIXTURE="$PWD/Tests/Support/Fixtures/node.xml"
 cat > "$WORK/vmgate.yaml" <<YAML
@@ -32,7 +34,9 @@ templates:
 groups: [{name: default, backends: [local], template: demo}]
 defaultGroup: default
 dialects:
-  - {name: im, options: {users: "alice:secret"}}
+  - {name: im}
+users:
+$ENTRY
 YAML
 "$VMGATE" --config "$WORK/vmgate.yaml" >"$WORK/vmgate.log" 2>&1 &
 PID=$!
@@ -70,7 +74,7 @@ check "addresource" bash -c "printf 'system front\ndeploy front 1\n' > $WORK/add
 check "removeresource" $IM removeresource "$INF" 2
 check "destroy" bash -c "$IM -y destroy $INF | tee /dev/stderr | grep -qi 'destroyed'"
 check "list empty" bash -c "$IM list | tee /dev/stderr | grep -q 'No Infrastructures'"
-check "wrong password rejected" bash -c "printf 'id = im; type = InfrastructureManager; username = alice; password = bad\n' > $WORK/bad.dat && $VENV/bin/im_client -r http://127.0.0.1:$PORT/im -a $WORK/bad.dat list 2>&1 | grep -q 'Invalid InfrastructureManager credentials'"
+check "wrong password rejected" bash -c "printf 'id = im; type = InfrastructureManager; username = alice; password = bad\n' > $WORK/bad.dat && $VENV/bin/im_client -r http://127.0.0.1:$PORT/im -a $WORK/bad.dat list 2>&1 | grep -q 'wrong user name or password'"
 
 echo "im-client: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -121,6 +121,21 @@ struct CometConsoleSessionTests {
         _ = try await sessions.claim("local:vm1", force: false)
     }
 
+    @Test("only the same user or an admin may force a console away from its holder")
+    func takeOverByPrincipal() async throws {
+        let sessions = CometConsoleSessions()
+        let alice = Principal(user: "alice")
+        _ = try await sessions.claim("local:vm1", force: false, by: alice)
+        #expect(await sessions.mayTakeOver("local:vm1", by: alice))
+        #expect(await !sessions.mayTakeOver("local:vm1", by: Principal(user: "bob")))
+        #expect(await sessions.mayTakeOver("local:vm1", by: Principal(user: "root", role: .admin)))
+        await #expect(throws: SpecError.self) {
+            try await sessions.claim("local:vm1", force: true, by: Principal(user: "bob"))
+        }
+        _ = try await sessions.claim("local:vm1", force: true, by: alice)
+        #expect(await sessions.mayTakeOver("local:vm2", by: Principal(user: "bob")), "a free console")
+    }
+
     @Test("a console opened after a forced attach took over is closed, not attached")
     func lateAttach() async throws {
         let sessions = CometConsoleSessions()
