@@ -100,7 +100,7 @@ templates:
 groups:
   - {name: $pool, backends: [qemu], template: tiny, size: $QEMU_VMS, options: {vmpooler: "true"}}
 dialects:
-  - {name: vmpooler, options: {loopInterval: "0.05", taskLimit: "$QEMU_VMS"$options}}
+  - {name: vmpooler, options: {loopInterval: "0.05", taskLimit: "$QEMU_VMS", experimentalFeatures: "true"$options}}
   - {name: native}
 logLevel: warning
 YAML

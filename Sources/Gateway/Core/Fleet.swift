@@ -26,6 +26,7 @@ public final class Fleet: Sendable {
     /// The gateway's users, their groups and quotas.
     public let users: UserDirectory
     let quotaLocks = KeyedLock()
+    let tokenCache = TokenCache()
     /// The gateway's logger.
     public let logger: Logger
     let roundRobin = Mutex<[String: Int]>([:])

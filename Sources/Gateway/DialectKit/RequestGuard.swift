@@ -152,8 +152,7 @@ public struct RequestGuard: AuthenticatorMiddleware {
             }
             return principal
         case .token(let value):
-            guard let token = try await fleet.store.token(value),
-                let principal = policy.users.principal(named: token.user)
+            guard let user = try await fleet.tokenOwner(value), let principal = policy.users.principal(named: user)
             else { throw Self.unauthorized("unknown or revoked token") }
             return principal
         }

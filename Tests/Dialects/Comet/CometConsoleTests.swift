@@ -59,6 +59,8 @@ struct CometConsoleTests {
         defer { images.remove() }
         var config = CometTest.qemuConfiguration()
         config.imports = .init(directory: images.directory.path)
+        // swift-websocket's client sends `Origin: ws://localhost` (no port) with `Host: localhost:<port>`.
+        config.allowedOrigins = ["ws://localhost"]
         let gateway = try await Gateway.build(configuration: config, logger: logger)
         let cluster = CometTest.unique("cc")
         let vm = CometTest.unique("vm")

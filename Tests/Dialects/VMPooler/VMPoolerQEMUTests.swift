@@ -13,7 +13,11 @@ struct VMPoolerQEMUTests {
         config.groups = [
             .init(name: name, backends: ["qemu"], template: "tiny", size: 2, options: ["vmpooler": "true"])
         ]
-        config.dialects = [.init(name: "vmpooler", options: ["loopInterval": "0.2", "domain": "example.com"])]
+        config.dialects = [
+            .init(
+                name: "vmpooler",
+                options: ["loopInterval": "0.2", "domain": "example.com", "experimentalFeatures": "true"])
+        ]
         return config
     }
 

@@ -39,7 +39,7 @@ extension KimchiDialect {
         }
         routes.post("/logout") { request, _ in
             if let value = Self.sessionValue(request), value.hasPrefix("s-") {
-                try await fleet.store.deleteToken(value)
+                try await fleet.revokeToken(value)
             }
             let cookie = "\(Self.sessionCookie)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
             return Response(status: .seeOther, headers: [.setCookie: cookie, .location: "/login.html"])

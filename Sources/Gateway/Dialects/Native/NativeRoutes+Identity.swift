@@ -68,7 +68,7 @@ extension NativeDialect {
             guard let token = try await fleet.store.token(value), token.user == principal.user else {
                 throw SpecError.notFound("no token '\(value.prefix(64))'")
             }
-            try await fleet.store.deleteToken(value)
+            try await fleet.revokeToken(value)
             return Response(status: .noContent)
         }
         routes.get("/audit") { request, _ in

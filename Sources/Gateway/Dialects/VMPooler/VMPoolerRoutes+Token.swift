@@ -44,7 +44,7 @@ extension VMPoolerDialect {
         }
         routes.delete("\(base)/token/:token") { request, context in
             let token = try await ownToken(try context.parameters.require("token"), request)
-            try await fleet.store.deleteToken(token.value)
+            try await fleet.revokeToken(token.value)
             return try JSONWire.response(["ok": true] as VMPoolerJSON)
         }
     }
