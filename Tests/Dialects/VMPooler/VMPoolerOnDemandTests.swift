@@ -1,5 +1,7 @@
 import Foundation
+import GatewayCore
 import GatewayTestSupport
+import Spec
 import Testing
 
 @Suite("vmpooler: on-demand requests")
@@ -62,6 +64,25 @@ struct VMPoolerOnDemandTests {
                     == .conflict)
             #expect(try await client.pooler(.get, "/vmpooler/ondemandvm/nosuch").status == .notFound)
             #expect(try await client.pooler(.delete, "/vmpooler/ondemandvm/nosuch").status == .notFound)
+        }
+    }
+
+    @Test("an on-demand request past its user's quota fails at once, naming the quota, and keeps no VM past it")
+    func quota() async throws {
+        var config = Pooler.configuration(debian: 1, centos: 1)
+        config.users = [.init(name: "ops", password: try PasswordHash.make("ops-pass"), quota: Quota(machines: 1))]
+        try await Pooler.run(config) { client, gateway in
+            let token = try await client.newToken("ops", "ops-pass")
+            let body =
+                try await client.pooler(.post, "/vmpooler/ondemandvm", json: #"{"debian":"2"}"#, token: token).body
+                as? [String: Any]
+            let id = try #require(body?["request_id"] as? String)
+            try await client.waitUntil("request failed on the quota") {
+                let answer = try await client.pooler(.get, "/vmpooler/ondemandvm/\(id)")
+                return ((answer.body as? [String: Any])?["message"] as? String)?.contains("quota") == true
+            }
+            let owned = await gateway.fleet.machines().machines.filter { $0.metadata.owner == "ops" }
+            #expect(owned.count <= 1)
         }
     }
 

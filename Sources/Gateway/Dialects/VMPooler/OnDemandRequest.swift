@@ -25,6 +25,8 @@ struct OnDemandRequest: Sendable, Codable, Hashable {
     var tokenDigest: String?
     /// The caller, who owns the request and its VMs.
     var user: String?
+    /// Why the request failed before its TTL (a quota), when it did.
+    var failure: String?
     var lifetimeHours: Double
 }
 
@@ -126,6 +128,22 @@ extension PoolManager {
             }
         }
         return clones
+    }
+
+    /// Fails a pending request at once (its user's quota refused a clone): its VMs are retired.
+    func failOnDemand(_ id: String, reason: String) async {
+        let now = Date()
+        let failed = table.withLock { table -> OnDemandRequest? in
+            guard var request = table.requests[id], request.status == .pending else { return nil }
+            request.status = .failed
+            request.failure = reason
+            table.requests[id] = request
+            for (hostname, vm) in table.vms where vm.request == id && vm.state != .destroyed {
+                table.retire(hostname, at: now)
+            }
+            return request
+        }
+        if let failed { await save(failed) }
     }
 
     /// Marks complete requests ready and fails those past `onDemandTTL`.

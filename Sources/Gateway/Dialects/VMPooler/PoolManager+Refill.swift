@@ -65,7 +65,11 @@ extension PoolManager {
             extra[PoolVM.requestKey] = vm.request
             let request = CreateMachineRequest(
                 name: vm.hostname, template: template, group: vm.pool, backend: vm.target, extra: extra, start: true)
-            let machine = try await fleet.createMachine(request)
+            // An on-demand VM is made for its user: the fleet records them and holds them to their quota.
+            let principal = vm.request == nil ? nil : vm.user.flatMap { fleet.users.principal(named: $0) }
+            let machine = try await AccessControl.$principal.withValue(principal) {
+                try await fleet.createMachine(request)
+            }
             Timer(
                 label: "vmpooler_clone_duration_seconds", dimensions: [("pool", vm.pool)],
                 preferredDisplayUnit: .seconds
@@ -108,6 +112,10 @@ extension PoolManager {
                 return delay
             }
             Counter(label: "vmpooler_clone_failures_total", dimensions: [("pool", vm.pool)]).increment()
+            if let spec = error as? SpecError, spec.kind == .forbidden, let id = vm.request {
+                // Over the user's quota: retrying cannot help, so the request fails now.
+                await failOnDemand(id, reason: spec.message)
+            }
             logger.warning(
                 "clone failed",
                 metadata: [

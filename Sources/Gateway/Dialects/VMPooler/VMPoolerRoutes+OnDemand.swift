@@ -65,7 +65,8 @@ extension VMPoolerDialect {
                 return try JSONWire.response(VMPoolerJSON.object(answer))
             case .failed:
                 answer["message"] = .string(
-                    "The request failed to provision instances within the configured ondemand request TTL of \(Self.number(settings.onDemandTTL)) seconds"
+                    record.failure.map { "The request failed: \($0)" }
+                        ?? "The request failed to provision instances within the configured ondemand request TTL of \(Self.number(settings.onDemandTTL)) seconds"
                 )
                 return try JSONWire.response(VMPoolerJSON.object(answer))
             case .deleted:
