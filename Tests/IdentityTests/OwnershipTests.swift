@@ -60,6 +60,10 @@ struct OwnershipTests {
             #expect(try await client.call(.post, "/api/v1/templates", as: "alice", json: template).status == .forbidden)
             #expect(try await client.call(.get, "/api/v1/templates", as: "alice").status == .ok)
             #expect(try await client.call(.get, "/api/v1/backends", as: "alice").status == .forbidden)
+            for sneaky in ["/api/v1//templates", "/api/v1/templates/", "/api//v1/templates", "/api/v1/%74emplates"] {
+                let status = try await client.call(.post, sneaky, as: "alice", json: template).status
+                #expect(status == .forbidden || status == .notFound, "\(sneaky): \(status)")
+            }
             #expect(try await client.call(.post, "/api/v1/templates", as: "root", json: template).status == .created)
             let kimchi = try await client.call(.post, "/kimchi/templates", as: "bob", json: #"{"name":"k"}"#)
             #expect(kimchi.status == .forbidden && kimchi.body["reason"] != nil)

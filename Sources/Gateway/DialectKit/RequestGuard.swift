@@ -163,10 +163,14 @@ public struct RequestGuard: AuthenticatorMiddleware {
         HTTPError(.unauthorized, headers: [.wwwAuthenticate: "Basic realm=\"vmgate\""], message: message)
     }
 
+    /// The request's path below the dialect's prefix, as the router matches it: percent-decoded,
+    /// without empty segments (`//templates` and `/%74emplates` are `/templates` for the rules too).
     func relativePath(_ request: Request) -> String {
-        let path = request.uri.path
-        guard !prefix.isEmpty, path.hasPrefix(prefix) else { return path }
-        let rest = String(path.dropFirst(prefix.count))
-        return rest.hasPrefix("/") ? rest : "/" + rest
+        let raw = request.uri.path
+        let decoded = raw.removingPercentEncoding ?? raw
+        let segments = decoded.split(separator: "/", omittingEmptySubsequences: true)
+        let prefixSegments = prefix.split(separator: "/", omittingEmptySubsequences: true)
+        let rest = segments.starts(with: prefixSegments) ? segments.dropFirst(prefixSegments.count) : segments[...]
+        return "/" + rest.joined(separator: "/")
     }
 }
