@@ -28,12 +28,15 @@ public struct TaskRecord: Sendable, Codable, Hashable, Identifiable {
     public var createdAt: Date
     /// When it last changed.
     public var updatedAt: Date
+    /// The user who started the task (nil: the gateway itself, or `auth: none`).
+    public var owner: String?
 
     /// Creates a task record.
     public init(
         id: String, kind: String, target: String, status: Status = .running, progress: Int = 0,
-        message: String = "", createdAt: Date = Date(), updatedAt: Date = Date()
+        message: String = "", createdAt: Date = Date(), updatedAt: Date = Date(), owner: String? = nil
     ) {
+        self.owner = owner
         self.id = id
         self.kind = kind
         self.target = target

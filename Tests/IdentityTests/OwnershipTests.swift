@@ -38,6 +38,26 @@ struct OwnershipTests {
         }
     }
 
+    @Test("tasks are their starter's: another user neither lists nor reads them")
+    func tasks() async throws {
+        try await TestGateway.run(Identity.configuration()) { client, _ in
+            let created = try await client.call(
+                .post, "/comet/storagepools/vmgate/storagevolumes", as: "root", json: #"{"name":"tv1","capacity":1}"#)
+            #expect(created.status.code < 300, "\(created.text)")
+            let listed = try await client.execute(uri: "/api/v1/tasks", method: .get, headers: Identity.basic("root")) {
+                try JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as? [[String: Any]] ?? []
+            }
+            let id = try #require(listed.first?["id"] as? String)
+            let mine = try await client.call(.get, "/api/v1/tasks/\(id)", as: "root")
+            #expect(mine.status == .ok, "\(mine.text)")
+            #expect(mine.body["owner"] as? String == "root")
+            #expect(try await client.call(.get, "/api/v1/tasks/\(id)", as: "bob").status == .notFound)
+            #expect(try await client.call(.get, "/kimchi/tasks/\(id)", as: "bob").status == .notFound)
+            let bobs = try await client.call(.get, "/api/v1/tasks", as: "bob")
+            #expect(bobs.status == .ok && !bobs.text.contains("\"owner\":\"root\""), "\(bobs.text)")
+        }
+    }
+
     @Test("machines of a group are shared with its members")
     func groupMembers() async throws {
         try await TestGateway.run(Identity.configuration()) { client, _ in

@@ -33,3 +33,23 @@ public enum AccessControl {
         if let principal, !principal.isAdmin { throw SpecError.notFound("no \(what)") }
     }
 }
+
+extension Fleet {
+    /// The newest `limit` tasks the current principal may see: all for admins and the gateway,
+    /// their own for a user.
+    public func visibleTasks(limit: Int) async throws -> [TaskRecord] {
+        guard let principal = AccessControl.principal, !principal.isAdmin else {
+            return try await store.tasks(limit: limit)
+        }
+        // A user's tasks are found among a larger window, so other users' activity does not hide them.
+        let window = limit > Int.max / 10 ? Int.max : max(limit * 10, 1000)
+        return Array(try await store.tasks(limit: window).filter { $0.owner == principal.user }.prefix(limit))
+    }
+
+    /// One task the current principal may see; nil when there is none (or it is another user's).
+    public func visibleTask(id: String) async throws -> TaskRecord? {
+        guard let task = try await store.task(id: id) else { return nil }
+        guard let principal = AccessControl.principal else { return task }
+        return principal.isAdmin || task.owner == principal.user ? task : nil
+    }
+}

@@ -37,7 +37,9 @@ public final class TaskRunner: Sendable {
         kind: String, target: String, message: String = "running",
         _ work: @escaping @Sendable (Progress) async throws -> String
     ) async throws -> TaskRecord {
-        let task = TaskRecord(id: try await store.nextTaskID(), kind: kind, target: target, message: message)
+        let task = TaskRecord(
+            id: try await store.nextTaskID(), kind: kind, target: target, message: message,
+            owner: AccessControl.principal?.user)
         try await store.saveTask(task)
         let store = self.store
         let logger = self.logger

@@ -59,6 +59,10 @@ extension SQLiteStore {
                 t.primaryKey(["namespace", "key"])
             }
         }
+        // Tasks remember the user who started them, so users see only their own.
+        migrator.registerMigration("v2-task-owner") { db in
+            try db.alter(table: "task") { t in t.add(column: "owner", .text) }
+        }
         return migrator
     }()
 }

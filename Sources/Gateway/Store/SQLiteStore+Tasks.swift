@@ -14,6 +14,7 @@ struct TaskRow: Codable, Sendable, FetchableRecord, PersistableRecord {
     var message: String
     var createdAt: Double
     var updatedAt: Double
+    var owner: String?
 
     init(_ task: TaskRecord) throws {
         guard let id = Int64(task.id), id > 0 else {
@@ -27,6 +28,7 @@ struct TaskRow: Codable, Sendable, FetchableRecord, PersistableRecord {
         self.message = task.message
         self.createdAt = task.createdAt.storeSeconds
         self.updatedAt = task.updatedAt.storeSeconds
+        self.owner = task.owner
     }
 
     func record() throws -> TaskRecord {
@@ -35,7 +37,7 @@ struct TaskRow: Codable, Sendable, FetchableRecord, PersistableRecord {
         }
         return TaskRecord(
             id: String(id), kind: kind, target: target, status: status, progress: progress, message: message,
-            createdAt: Date(storeSeconds: createdAt), updatedAt: Date(storeSeconds: updatedAt))
+            createdAt: Date(storeSeconds: createdAt), updatedAt: Date(storeSeconds: updatedAt), owner: owner)
     }
 }
 

@@ -45,11 +45,11 @@ extension CometDialect {
             return try JSONWire.response(wire(volume, machines: await fleet.machines().machines))
         }
         routes.get("/tasks") { _, _ in
-            try JSONWire.response(try await fleet.store.tasks(limit: 100).map(wire))
+            try JSONWire.response(try await fleet.visibleTasks(limit: 100).map(wire))
         }
         routes.get("/tasks/:id") { _, context in
             let id = try context.parameters.require("id")
-            guard let task = try await fleet.store.task(id: id) else {
+            guard let task = try await fleet.visibleTask(id: id) else {
                 throw SpecError.notFound("task '\(id)' not found")
             }
             return try JSONWire.response(wire(task))

@@ -8,7 +8,7 @@ import Spec
 extension KimchiDialect {
     func addSystemRoutes(to routes: RouteCollection<GatewayContext>) {
         routes.get("/tasks") { request, _ in
-            var tasks = try await fleet.store.tasks(limit: 1000)
+            var tasks = try await fleet.visibleTasks(limit: 1000)
             if let status = request.uri.queryParameters["status"] {
                 guard TaskRecord.Status(rawValue: String(status)) != nil else {
                     throw SpecError.invalid("status must be running, finished or failed, not '\(status)'")
@@ -19,7 +19,7 @@ extension KimchiDialect {
         }
         routes.get("/tasks/:id") { _, context in
             let id = try context.parameters.require("id")
-            guard let record = try await fleet.store.task(id: id) else {
+            guard let record = try await fleet.visibleTask(id: id) else {
                 throw SpecError.notFound("no task with id '\(id)'")
             }
             return try JSONWire.response(task(record))

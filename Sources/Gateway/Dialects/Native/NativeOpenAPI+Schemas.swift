@@ -98,7 +98,7 @@ extension NativeOpenAPI {
                     "id": string, "kind": string, "target": string,
                     "status": ["type": "string", "enum": TaskRecord.Status.allCases.map(\.rawValue)],
                     "progress": ["type": "integer", "minimum": 0, "maximum": 100], "message": string,
-                    "createdAt": dateTime, "updatedAt": dateTime,
+                    "createdAt": dateTime, "updatedAt": dateTime, "owner": string,
                 ], required: ["id", "kind", "target", "status", "progress", "message", "createdAt", "updatedAt"]),
             "BackendStatus": closed(
                 [

@@ -9,11 +9,11 @@ extension NativeDialect {
         routes.get("/tasks") { request, _ in
             let limit =
                 try request.uri.queryParameters["limit"].map { try Self.nonNegative(String($0), "limit") } ?? 100
-            return try JSONWire.response(try await fleet.store.tasks(limit: limit))
+            return try JSONWire.response(try await fleet.visibleTasks(limit: limit))
         }
         routes.get("/tasks/:id") { _, context in
             let id = try context.parameters.require("id")
-            guard let task = try await fleet.store.task(id: id) else {
+            guard let task = try await fleet.visibleTask(id: id) else {
                 throw SpecError.notFound("no task with id '\(id)'")
             }
             return try JSONWire.response(task)
