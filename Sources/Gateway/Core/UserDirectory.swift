@@ -46,7 +46,11 @@ public final class UserDirectory: Sendable {
     public static let cacheSeconds: Double = 60
     private let entries: [String: Entry]
     private let groupQuotas: [String: Quota]
-    private let verified = Mutex<[String: (digest: [UInt8], until: ContinuousClock.Instant)]>([:])
+    /// Verified passwords by stored secret (process-wide: a hash carries its own salt, so the
+    /// same hash and password verify the same in any directory).
+    private static let verified = Mutex<[String: (digest: [UInt8], until: ContinuousClock.Instant)]>([:])
+    /// Entries the verified-password cache keeps before it starts over.
+    static let cacheCapacity = 10_000
 
     /// Creates a directory (later entries of the same name win).
     public init(users: [Entry] = [], groupQuotas: [String: Quota] = [:]) {
@@ -73,15 +77,19 @@ public final class UserDirectory: Sendable {
             return nil
         }
         let digest = Array(SHA256.hash(data: Array((user + "\u{0}" + password).utf8)))
+        let key = user + "\u{0}" + Self.cacheKey(entry.secret)
         let now = ContinuousClock.now
-        let cached = verified.withLock { cache -> Bool in
-            guard let hit = cache[user], hit.until > now else { return false }
+        let cached = Self.verified.withLock { cache -> Bool in
+            guard let hit = cache[key], hit.until > now else { return false }
             return hit.digest.count == digest.count
                 && zip(hit.digest, digest).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
         }
         if !cached {
             guard Self.matches(entry.secret, password) else { return nil }
-            verified.withLock { $0[user] = (digest, now.advanced(by: .seconds(Self.cacheSeconds))) }
+            Self.verified.withLock { cache in
+                if cache.count >= Self.cacheCapacity { cache.removeAll(keepingCapacity: true) }
+                cache[key] = (digest, now.advanced(by: .seconds(Self.cacheSeconds)))
+            }
         }
         return Principal(user: entry.name, role: entry.role, groups: entry.groups)
     }
@@ -98,6 +106,15 @@ public final class UserDirectory: Sendable {
     /// Users whose password is stored in a deprecated form.
     public var legacyUsers: [String] {
         entries.values.filter { if case .hash = $0.secret { false } else { true } }.map(\.name).sorted()
+    }
+
+    /// What identifies a stored secret in the cache (never a plaintext password itself).
+    static func cacheKey(_ secret: Secret) -> String {
+        switch secret {
+        case .hash(let hash): hash
+        case .legacySHA256(let salt, let hex): "sha256$\(salt)$\(hex)"
+        case .plaintext(let password): "plain$" + PasswordDigest.sha256Hex(password)
+        }
     }
 
     static func matches(_ secret: Secret, _ password: String) -> Bool {
