@@ -65,6 +65,8 @@ struct AuthorizationMatrixTests {
                 guard segment.hasPrefix("{") || segment.contains("*") else { return String(segment) }
                 let previous = index > 0 ? path.split(separator: "/", omittingEmptySubsequences: false)[index - 1] : ""
                 switch (previous, segment) {
+                case ("vms", "{vm}") where path.contains("/infrastructures/"):
+                    return "0"
                 case ("machines", "{id}"), ("vms", "{name}"), ("vms", "{vm}"):
                     addresses = true
                     return name

@@ -13,6 +13,9 @@ struct IMCaller: Sendable, Hashable {
     var backend: String?
     /// Group named by a `type = vmgate` cloud entry (`group = …`).
     var group: String?
+    /// Whether the gateway's user directory made the caller an admin: admins reach every
+    /// infrastructure (without binding anyone's to their password).
+    var isAdmin = false
 }
 
 /// Parses IM auth data: entries separated by a literal `\n`, each `key = value` pairs
@@ -95,7 +98,9 @@ enum IMAuth {
             }
         }
         let cloud = all.first { ($0["type"] ?? "").lowercased() == "vmgate" }
-        return IMCaller(user: user, password: password, backend: cloud?["backend"], group: cloud?["group"])
+        return IMCaller(
+            user: user, password: password, backend: cloud?["backend"], group: cloud?["group"],
+            isAdmin: AccessControl.principal?.isAdmin ?? false)
     }
 
     /// Parses the `users` option: `user1:pass1,user2:sha256:salt:hexdigest`.

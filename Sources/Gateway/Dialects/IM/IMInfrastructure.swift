@@ -33,6 +33,7 @@ struct IMInfrastructure: Codable, Sendable {
     /// Whether `caller` may use it: same user name and, once bound, the same password (IM's
     /// `is_authorized`). A record with no credential yet is usable by name (see ``credential``).
     func admits(_ caller: IMCaller) -> Bool {
+        if caller.isAdmin { return true }
         guard owner == caller.user else { return false }
         return credential?.matches(caller.password) ?? true
     }
@@ -101,7 +102,7 @@ actor IMRepository {
 
     /// Binds a record written before passwords were bound to `caller`'s password (no-op once bound).
     func bind(_ infrastructure: IMInfrastructure, to caller: IMCaller) async throws -> IMInfrastructure {
-        guard infrastructure.credential == nil else { return infrastructure }
+        guard infrastructure.credential == nil, infrastructure.owner == caller.user else { return infrastructure }
         var bound = infrastructure
         bound.credential = IMCredential(password: caller.password)
         try await save(bound)
