@@ -51,8 +51,10 @@ struct TCPProbeTests {
     func closed() async throws {
         let port = try LiveGateway.freePort()
         let started = ContinuousClock.now
-        #expect(await !TCPProbe.isOpen(host: "127.0.0.1", port: port, timeout: 5))
-        #expect(ContinuousClock.now - started < .seconds(2))
+        // A refused connection answers long before the timeout (bounds are loose: the suite runs
+        // beside every other test on two cores).
+        #expect(await !TCPProbe.isOpen(host: "127.0.0.1", port: port, timeout: 30))
+        #expect(ContinuousClock.now - started < .seconds(10))
         #expect(await !TCPProbe.isOpen(host: "not-an-address", port: port, timeout: 1))
     }
 
@@ -63,7 +65,7 @@ struct TCPProbeTests {
         let started = ContinuousClock.now
         #expect(await !TCPProbe.isOpen(host: "127.0.0.1", port: listener.port, timeout: 0.3))
         let elapsed = ContinuousClock.now - started
-        #expect(elapsed >= .milliseconds(250) && elapsed < .seconds(2), "\(elapsed)")
+        #expect(elapsed >= .milliseconds(250) && elapsed < .seconds(10), "\(elapsed)")
     }
 
     @Test("probes waiting for their timeout hold no thread: many wait at once")
@@ -80,7 +82,7 @@ struct TCPProbeTests {
         }
         #expect(results.count == 24 && results.allSatisfy { !$0 })
         withExtendedLifetime(listener) {}
-        // A blocking connect on the cooperative pool would take 24 s / pool threads.
-        #expect(ContinuousClock.now - started < .seconds(4))
+        // A blocking connect on the cooperative pool would take 24 s / pool threads (12 s on two cores).
+        #expect(ContinuousClock.now - started < .seconds(8))
     }
 }
