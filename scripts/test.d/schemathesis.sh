@@ -36,6 +36,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The gateway requires credentials (auth: required, one admin user), and schemathesis sends the
+# admin's HTTP Basic header with every request, so the identity routes are exercised too.
+password="schemathesis-$$"
+entry="$(printf '%s\n' "$password" | "$VMGATE" user add schemathesis --role admin)"
+basic="Authorization: Basic $(printf '%s' "schemathesis:$password" | base64 -w0)"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 fixture="$root/Tests/Support/Fixtures/node.xml"
 cat >"$work/vmgate.yaml" <<YAML
@@ -51,6 +56,9 @@ groups: [{name: default, backends: [local], template: demo}]
 defaultGroup: default
 dialects:
   - {name: native, prefix: /api/v1}
+auth: required
+users:
+$entry
 YAML
 "$VMGATE" serve --config "$work/vmgate.yaml" >"$work/vmgate.log" 2>&1 &
 pid=$!
@@ -62,7 +70,7 @@ for _ in $(seq 1 100); do curl -fsS "$base/healthz" >/dev/null 2>&1 && break; sl
 timeout --kill-after=10 "$TIME_LIMIT" "$VENV/bin/schemathesis" \
     --config-file "$root/scripts/test.d/schemathesis.toml" \
     run "$base/api/v1/openapi.json" \
-    --max-examples "$MAX_EXAMPLES" --seed "$SEED" --workers 1 --request-timeout 15 \
+    --max-examples "$MAX_EXAMPLES" --seed "$SEED" --workers 1 --request-timeout 15 -H "$basic" \
     >"$work/schemathesis.out" 2>&1
 rc=$?
 alive=0

@@ -47,10 +47,11 @@ extension NativeOpenAPI {
     }
 
     static var identityParameters: [String: Any] {
-        let when: [String: Any] = ["type": "string"]
+        // Epoch seconds; the server also reads an ISO-8601 date-time (`2026-12-02T10:00:00Z`).
+        let when: [String: Any] = ["type": "integer", "minimum": 0, "maximum": NativeDialect.maxEpochSeconds]
         return [
-            "auditSince": query("since", when, "Only records at or after this time (ISO-8601 or epoch seconds)"),
-            "auditUntil": query("until", when, "Only records at or before this time (ISO-8601 or epoch seconds)"),
+            "auditSince": query("since", when, "Only records at or after this time (epoch seconds, or ISO-8601)"),
+            "auditUntil": query("until", when, "Only records at or before this time (epoch seconds, or ISO-8601)"),
             "auditLimit": query(
                 "limit", ["type": "integer", "minimum": 0, "maximum": Int.max], "At most this many, the newest"),
         ]

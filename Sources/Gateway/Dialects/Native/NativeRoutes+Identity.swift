@@ -99,12 +99,16 @@ extension NativeDialect {
         NativeToken(token: token.value, user: token.user, createdAt: token.createdAt, lastUsedAt: token.lastUsedAt)
     }
 
-    /// An ISO-8601 date or epoch seconds from a query parameter.
+    /// The latest epoch second a time filter takes (year 5138).
+    static let maxEpochSeconds = 99_999_999_999
+
+    /// Whole epoch seconds (0…``maxEpochSeconds``) or an ISO-8601 date-time from a query parameter.
     static func date(_ raw: String, _ name: String) throws -> Date {
-        if let seconds = Double(raw), seconds.isFinite, abs(seconds) < 1e11 {
-            return Date(timeIntervalSince1970: seconds)
+        if let seconds = Int(raw), (0...maxEpochSeconds).contains(seconds) {
+            return Date(timeIntervalSince1970: Double(seconds))
         }
         if let date = try? Date(raw, strategy: .iso8601) { return date }
-        throw SpecError.invalid("'\(name)' must be an ISO-8601 date or epoch seconds")
+        throw SpecError.invalid(
+            "'\(name)' must be whole epoch seconds (0...\(maxEpochSeconds)) or an ISO-8601 date-time")
     }
 }
