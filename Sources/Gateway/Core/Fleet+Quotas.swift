@@ -19,13 +19,13 @@ extension Fleet {
             let all = await AccessControl.asGateway { await machines() }.machines
             let adding = Usage(of: spec)
             if let quota = userQuota {
-                let held = all.filter { $0.metadata.owner == principal.user }.map(Usage.init(of:)).reduce(Usage(), +)
+                let held = Self.usage(all.filter { $0.metadata.owner == principal.user })
                 if let over = (held + adding).exceeded(quota) {
                     throw SpecError.forbidden("quota exceeded: user '\(principal.user)' would hold \(over)")
                 }
             }
             if let quota = groupQuota, let group = spec.metadata.group {
-                let held = all.filter { $0.metadata.group == group }.map(Usage.init(of:)).reduce(Usage(), +)
+                let held = Self.usage(all.filter { $0.metadata.group == group })
                 if let over = (held + adding).exceeded(quota) {
                     throw SpecError.forbidden("quota exceeded: group '\(group)' would hold \(over)")
                 }
@@ -37,6 +37,9 @@ extension Fleet {
     /// What the current principal holds: their machines, and their quota.
     public func usage(of principal: Principal) async -> Usage {
         let all = await AccessControl.asGateway { await machines() }.machines
-        return all.filter { $0.metadata.owner == principal.user }.map(Usage.init(of:)).reduce(Usage(), +)
+        return Self.usage(all.filter { $0.metadata.owner == principal.user })
     }
+
+    /// What `machines` hold together.
+    static func usage(_ machines: [Machine]) -> Usage { machines.map(Usage.init(of:)).reduce(Usage(), +) }
 }

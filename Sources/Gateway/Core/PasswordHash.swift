@@ -30,7 +30,7 @@ public enum PasswordHash {
         guard let (rounds, salt, expected) = try? parse(hash),
             let key = try? derive(password, salt: salt, rounds: rounds)
         else { return false }
-        return key.count == expected.count && zip(key, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        return PasswordDigest.constantTimeEqual(key, expected)
     }
 
     static func parse(_ hash: String) throws -> (rounds: Int, salt: [UInt8], key: [UInt8]) {

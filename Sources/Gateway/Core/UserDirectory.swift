@@ -81,8 +81,7 @@ public final class UserDirectory: Sendable {
         let now = ContinuousClock.now
         let cached = Self.verified.withLock { cache -> Bool in
             guard let hit = cache[key], hit.until > now else { return false }
-            return hit.digest.count == digest.count
-                && zip(hit.digest, digest).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+            return PasswordDigest.constantTimeEqual(hit.digest, digest)
         }
         if !cached {
             guard Self.matches(entry.secret, password) else { return nil }

@@ -123,6 +123,11 @@ public struct RequestGuard: AuthenticatorMiddleware {
 
     /// The principal of the request's credential; nil without one; 401 for a wrong one.
     public func authenticate(request: Request, context: GatewayContext) async throws -> Principal? {
+        try await principal(of: request)
+    }
+
+    /// The principal of the request's credential; nil without one (or without users); 401 for a wrong one.
+    func principal(of request: Request) async throws -> Principal? {
         guard !policy.users.isEmpty, let credential = rules.credential(request) else { return nil }
         return try await Self.principal(of: credential, policy: policy, fleet: fleet)
     }
@@ -133,10 +138,7 @@ public struct RequestGuard: AuthenticatorMiddleware {
     /// as ``AccessControl/principal``.
     public func admit(upgrade request: Request) async throws -> Principal? {
         try checkHost(request)
-        var principal: Principal?
-        if !policy.users.isEmpty, let credential = rules.credential(request) {
-            principal = try await Self.principal(of: credential, policy: policy, fleet: fleet)
-        }
+        let principal = try await principal(of: request)
         if principal == nil, policy.mode == .required { throw Self.unauthorized("authentication required") }
         return principal
     }
